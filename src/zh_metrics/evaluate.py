@@ -1,0 +1,60 @@
+"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import srsly
+from spacy.language import Language
+from spacy.training import Example
+
+from .corpus import LABELS, read_jsonl_lines, task_to_doc, write_atomic
+
+
+def load_examples(nlp: Language, path: str | Path) -> list[Example]:
+    """Gold tasks as Examples: the reference keeps one token per character, and spaCy's
+    alignment maps it onto whatever the pipeline's tokenizer makes of the same text."""
+    examples = []
+    for _, task in read_jsonl_lines(path):
+        reference = task_to_doc(nlp.vocab, task)
+        examples.append(Example(nlp.make_doc(task["text"]), reference))
+    return examples
+
+
+def score_file(nlp: Language, path: str | Path) -> dict[str, Any]:
+    examples = load_examples(nlp, path)
+    scores = nlp.evaluate(examples)
+    per_type = scores.get("ents_per_type") or {}
+    return {
+        "path": str(path),
+        "documents": len(examples),
+        "ents_p": scores.get("ents_p"),
+        "ents_r": scores.get("ents_r"),
+        "ents_f": scores.get("ents_f"),
+        "ents_per_type": {label: per_type.get(label, {"p": 0.0, "r": 0.0, "f": 0.0}) for label in LABELS},
+        "support": _support(examples),
+        **{k: v for k, v in scores.items() if k.startswith("rel_")},
+    }
+
+
+def _support(examples: Iterable[Example]) -> dict[str, int]:
+    counts = {label: 0 for label in LABELS}
+    for eg in examples:
+        for ent in eg.reference.ents:
+            counts[ent.label_] = counts.get(ent.label_, 0) + 1
+    return counts
+
+
+def format_scores(result: dict[str, Any]) -> str:
+    lines = [f"{result['path']} ({result['documents']} paragraphs)",
+             f"{'label':<10}{'P':>8}{'R':>8}{'F':>8}{'gold':>7}"]
+    for label, s in result["ents_per_type"].items():
+        lines.append(f"{label:<10}{s['p']:>8.3f}{s['r']:>8.3f}{s['f']:>8.3f}{result['support'][label]:>7}")
+    lines.append(f"{'micro':<10}{result['ents_p']:>8.3f}{result['ents_r']:>8.3f}{result['ents_f']:>8.3f}{sum(result['support'].values()):>7}")
+    if "rel_micro_f" in result:
+        lines.append(f"{'HAS_CHANGE':<10}{result['rel_micro_p']:>8.3f}{result['rel_micro_r']:>8.3f}{result['rel_micro_f']:>8.3f}")
+    return "\n".join(lines)
+
+
+def save_scores(result: dict[str, Any], path: str | Path) -> None:
+    write_atomic(path, srsly.json_dumps(result, indent=2))
