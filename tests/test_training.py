@@ -1,0 +1,72 @@
+"""A tiny end-to-end training run: a slice of the corpus, a few steps, a fresh process loads it."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zh_metrics.corpus import write_jsonl_atomic
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory, corpus_tasks):
+    folder = tmp_path_factory.mktemp("tiny")
+    write_jsonl_atomic(folder / "train.jsonl", corpus_tasks[:40])
+    write_jsonl_atomic(folder / "dev.jsonl", corpus_tasks[40:50])
+    for part in ("train", "dev"):
+        run("-m", "zh_metrics", "convert", str(folder / f"{part}.jsonl"), str(folder / f"{part}.spacy"))
+    return folder
+
+
+def train(config: str, folder: Path, *overrides: str) -> Path:
+    out = folder / Path(config).stem
+    run("-m", "spacy", "train", str(ROOT / config), "--output", str(out),
+        "--paths.train", str(folder / "train.spacy"), "--paths.dev", str(folder / "dev.spacy"),
+        "--training.max_steps", "6", "--training.eval_frequency", "3", *overrides)
+    return out / "model-last"
+
+
+def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus):
+    model = train("configs/ner.cfg", tiny_corpus)
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('破获案件202起,同比上升13.2%。');"
+        "print(nlp.pipe_names, [t.text for t in doc][4:8])"
+    )
+    result = run("-c", code, str(model), cwd=tiny_corpus)
+    assert result.stdout.strip() == "['tok2vec', 'ner'] ['2', '0', '2', '起']"
+    scores = run("-m", "zh_metrics", "evaluate", str(model), str(tiny_corpus / "dev.jsonl"))
+    assert "micro" in scores.stdout and "COUNT" in scores.stdout
+
+
+SEGMENTED = [
+    "破获 电信 网络 诈骗 案件 202 起 , 环比 上升 132.18% 。",
+    "抓获 犯罪 嫌疑人 176 人 , 同比 下降 3.1% 。",
+    "市 公安局 召开 新闻 发布会 , 通报 工作 成效 。",
+    "冻结 涉案 资金 2.03亿 元 , 返还 群众 949.11万 元 。",
+    "全市 共 开展 宣讲 活动 1300余 场次 。",
+    "海关 查获 走私 冻品 12 批次 , 案值 3000余万 元 。",
+]
+
+
+def test_pkuseg_config_trains_with_a_user_supplied_model(tiny_corpus):
+    folder = tiny_corpus / "pkuseg"
+    folder.mkdir()
+    (folder / "seg.txt").write_text("\n".join(SEGMENTED * 5) + "\n", encoding="utf8")
+    code = (
+        "import spacy_pkuseg, sys; d = sys.argv[1];"
+        "spacy_pkuseg.train(d + '/seg.txt', d + '/seg.txt', d + '/model', train_iter=2)"
+    )
+    run("-c", code, str(folder))
+    assert (folder / "model" / "weights.npz").exists()
+    model = train("configs/ner_pkuseg.cfg", tiny_corpus, "--paths.pkuseg_model", str(folder / "model"))
+    code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print([t.text for t in nlp('市公安局破获案件202起')])"
+    result = run("-c", code, str(model), cwd=tiny_corpus)
+    assert "'公安局'" in result.stdout
