@@ -41,9 +41,11 @@ def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus):
         "print(nlp.pipe_names, [t.text for t in doc][4:8])"
     )
     result = run("-c", code, str(model), cwd=tiny_corpus)
-    assert result.stdout.strip() == "['tok2vec', 'ner'] ['2', '0', '2', '起']"
+    assert result.stdout.strip() == "['tok2vec', 'ner', 'figure_normaliser', 'change_linker'] ['2', '0', '2', '起']"
     scores = run("-m", "zh_metrics", "evaluate", str(model), str(tiny_corpus / "dev.jsonl"))
-    assert "micro" in scores.stdout and "COUNT" in scores.stdout
+    assert "micro" in scores.stdout and "COUNT" in scores.stdout and "HAS_CHANGE" in scores.stdout
+    linker_state = (model / "change_linker" / "model.json").read_text(encoding="utf8")
+    assert linker_state.startswith("{") and '"weights"' in linker_state
 
 
 SEGMENTED = [

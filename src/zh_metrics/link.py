@@ -1,0 +1,212 @@
+"""HAS_CHANGE: link each RATE to the COUNT, MONEY or PERCENT whose change it gives.
+
+A logistic regression scores every (figure, rate) pair in the rate's sentence; each rate
+takes its best figure when the score passes a threshold. The model is fitted from the
+gold entities of the training examples when the pipeline is initialised, and stored as
+JSON (weights and feature names), so loading a pipeline never unpickles code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from .corpus import FIGURE_LABELS
+
+SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+RESPECTIVELY = ("分别", "依次")
+
+if not Doc.has_extension("relations"):
+    Doc.set_extension("relations", default=None)
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end): from after the last break before to the next break."""
+    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = SENTENCE_END.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def candidates(doc: Doc, rate: Span, max_back: int) -> list[Span]:
+    """Figures that may have changed by `rate`: in its sentence, before it, nearest first."""
+    left, _ = sentence_bounds(doc.text, rate.start_char, rate.end_char)
+    figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS and left <= e.start_char and e.end_char <= rate.start_char]
+    return figures[::-1][:max_back]
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 5 else ("5-9" if n < 10 else ("10-19" if n < 20 else "20+"))
+
+
+def pair_features(doc: Doc, head: Span, rate: Span, rank: int) -> dict[str, float]:
+    """What tells a reader which figure a rate belongs to."""
+    text = doc.text
+    between = text[head.end_char : rate.start_char]
+    ents_between = [e for e in doc.ents if head.end_char <= e.start_char and e.end_char <= rate.start_char]
+    figures_between = [e for e in ents_between if e.label_ in FIGURE_LABELS]
+    rates_between = [e for e in ents_between if e.label_ == "RATE"]
+    before_rate = text[max(0, rate.start_char - 6) : rate.start_char]
+    before_head = text[max(0, head.start_char - 3) : head.start_char]
+    features: dict[str, float] = {
+        "bias": 1.0,
+        f"rank={min(rank, 6)}": 1.0,
+        f"head={head.label_}": 1.0,
+        f"dist={_bucket(len(between))}": 1.0,
+        f"figs_between={min(len(figures_between), 4)}": 1.0,
+        f"rates_between={min(len(rates_between), 4)}": 1.0,
+        f"head={head.label_}&rank={min(rank, 3)}": 1.0,
+        "respectively": float(any(w in before_rate or w in between for w in RESPECTIVELY)),
+        "in_brackets": float(bool(re.search(r"[（(][^）)]*$", text[max(0, head.start_char - 12) : head.start_char]))),
+        "comma_between": float(bool(re.search(r"[,，]", between))),
+        "semicolon_like_between": float(bool(re.search(r"[;；:：]", between))),
+        "dunhao_between": float("、" in between),
+        "rate_pp&head_percent": float(rate.text.endswith("百分点") and head.label_ == "PERCENT"),
+        "rate_pp&head_other": float(rate.text.endswith("百分点") and head.label_ != "PERCENT"),
+        "same_unit": float(bool(getattr(rate._, "unit", None)) and rate._.unit == getattr(head._, "unit", None)),
+        "rate_ratio_word_before": float("率" in before_rate or "比重" in before_rate or "占比" in before_rate),
+        "base_word_before_head": float(bool(re.search(r"(较|比|由|从)[^,，。]*$", text[max(0, head.start_char - 8) : head.start_char]))),
+    }
+    for ch in set(between[:12]):
+        features[f"between_char={ch}"] = 1.0
+    for i in range(len(before_rate) - 1):
+        features[f"rate_ctx={before_rate[i:i + 2]}"] = 1.0
+    features[f"head_ctx={before_head[-2:]}"] = 1.0
+    # Position in a 分别 list: the i-th rate after the cue pairs with the i-th figure before it.
+    list_rates = [e for e in doc.ents if e.label_ == "RATE" and head.end_char <= e.start_char <= rate.start_char]
+    features[f"list_offset={_bucket(abs(len(list_rates) - 1 - len(figures_between)))}"] = 1.0
+    return features
+
+
+class ChangeLinker:
+    """Links RATE entities to their figure; relations go to `doc._.relations` as char offsets."""
+
+    def __init__(self, name: str = "change_linker", threshold: float = 0.5, max_back: int = 8, C: float = 1.0) -> None:
+        self.name = name
+        self.threshold = threshold
+        self.max_back = max_back
+        self.C = C
+        self.vectorizer: DictVectorizer | None = None
+        self.weights: np.ndarray | None = None
+        self.bias = 0.0
+
+    # -- prediction
+    def _scores(self, rows: list[dict[str, float]]) -> np.ndarray:
+        if self.vectorizer is None or self.weights is None:
+            raise ValueError(f"{self.name} is not initialised: train the pipeline first")
+        X = self.vectorizer.transform(rows)
+        return 1.0 / (1.0 + np.exp(-(X @ self.weights + self.bias)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations = []
+        for rate in (e for e in doc.ents if e.label_ == "RATE"):
+            heads = candidates(doc, rate, self.max_back)
+            if not heads:
+                continue
+            scores = self._scores([pair_features(doc, h, rate, i) for i, h in enumerate(heads)])
+            best = int(np.argmax(scores))
+            if scores[best] >= self.threshold:
+                head = heads[best]
+                relations.append((head.start_char, head.end_char, rate.start_char, rate.end_char))
+        doc._.relations = relations
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- training
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        """Fit on the gold entities and relations of the training examples."""
+        rows, labels = [], []
+        normaliser = _find_normaliser(nlp)
+        for eg in get_examples():
+            doc = eg.reference
+            if normaliser is not None:
+                normaliser(doc)
+            gold = {tuple(r) for r in (doc._.relations or [])}
+            for rate in (e for e in doc.ents if e.label_ == "RATE"):
+                for i, head in enumerate(candidates(doc, rate, self.max_back)):
+                    rows.append(pair_features(doc, head, rate, i))
+                    labels.append(int((head.start_char, head.end_char, rate.start_char, rate.end_char) in gold))
+        if not rows or len(set(labels)) < 2:
+            raise ValueError(f"{self.name}: the training data has no (figure, rate) pairs to learn links from")
+        self.vectorizer = DictVectorizer(sparse=True)
+        X = self.vectorizer.fit_transform(rows)
+        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+        model.fit(X, np.array(labels))
+        self.weights = model.coef_[0]
+        self.bias = float(model.intercept_[0])
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
+        return score_relations(examples)
+
+    # -- serialisation (JSON only)
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        # stdlib json writes floats exactly (repr), so a reloaded linker scores identically
+        return json.dumps(self._state(), ensure_ascii=False).encode("utf8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "ChangeLinker":
+        self._load_state(json.loads(data))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "model.json").write_bytes(self.to_bytes())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "ChangeLinker":
+        return self.from_bytes((Path(path) / "model.json").read_bytes())
+
+    def _state(self) -> dict[str, Any]:
+        if self.vectorizer is None or self.weights is None:
+            return {"features": [], "weights": [], "bias": 0.0}
+        return {"features": list(self.vectorizer.feature_names_), "weights": self.weights.tolist(), "bias": self.bias}
+
+    def _load_state(self, state: dict[str, Any]) -> None:
+        if not state["features"]:
+            self.vectorizer, self.weights = None, None
+            return
+        self.vectorizer = DictVectorizer(sparse=True)
+        self.vectorizer.feature_names_ = list(state["features"])
+        self.vectorizer.vocabulary_ = {f: i for i, f in enumerate(state["features"])}
+        self.weights = np.asarray(state["weights"], dtype=float)
+        self.bias = float(state["bias"])
+
+
+def _find_normaliser(nlp: Language | None) -> Callable[[Doc], Doc] | None:
+    if nlp is None:
+        return None
+    return next((proc for _, proc in nlp.pipeline if type(proc).__name__ == "FigureNormaliser"), None)
+
+
+def score_relations(examples: Iterable[Example]) -> dict[str, float]:
+    """Micro precision, recall and F of HAS_CHANGE relations, matched by exact offsets."""
+    tp = fp = fn = 0
+    for eg in examples:
+        gold = {tuple(r) for r in (eg.reference._.relations or [])}
+        pred = {tuple(r) for r in (eg.predicted._.relations or [])}
+        tp += len(gold & pred)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"rel_micro_p": p, "rel_micro_r": r, "rel_micro_f": f}
+
+
+@Language.factory(
+    "change_linker",
+    default_config={"threshold": 0.5, "max_back": 8, "C": 1.0},
+    default_score_weights={"rel_micro_f": 0.0, "rel_micro_p": None, "rel_micro_r": None},
+)
+def make_change_linker(nlp: Language, name: str, threshold: float, max_back: int, C: float) -> ChangeLinker:
+    """Links each change rate to the figure it changes (HAS_CHANGE)."""
+    return ChangeLinker(name, threshold, max_back, C)

@@ -1,0 +1,68 @@
+"""The change linker: fitted on gold entities, judged on documents it has not seen."""
+import spacy
+from spacy.training import Example
+
+from zh_metrics.corpus import doc_id, make_span, make_task, task_to_doc
+from zh_metrics.link import ChangeLinker, candidates, score_relations
+from zh_metrics.normalise import FigureNormaliser
+
+
+def examples_of(tasks, vocab):
+    return [Example(task_to_doc(vocab, t), task_to_doc(vocab, t)) for t in tasks]
+
+
+def fitted(tasks, vocab):
+    linker = ChangeLinker()
+    normaliser = FigureNormaliser()
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("figure_normaliser")
+    linker.initialize(lambda: examples_of(tasks, vocab), nlp=nlp)
+    return linker, normaliser
+
+
+def test_linker_learns_links_that_hold_on_unseen_documents(corpus_tasks):
+    vocab = spacy.blank("zh").vocab
+    docs = sorted({doc_id(t) for t in corpus_tasks})
+    held_out = set(docs[::5])
+    train = [t for t in corpus_tasks if doc_id(t) not in held_out]
+    test = [t for t in corpus_tasks if doc_id(t) in held_out and t["relations"]]
+    linker, normaliser = fitted(train, vocab)
+    examples = []
+    for task in test:
+        predicted = task_to_doc(vocab, task)
+        predicted._.relations = None
+        linker(normaliser(predicted))
+        examples.append(Example(predicted, task_to_doc(vocab, task)))
+    scores = score_relations(examples)
+    assert scores["rel_micro_f"] > 0.85, scores
+
+
+def test_respectively_list_pairs_in_order(corpus_tasks):
+    vocab = spacy.blank("zh").vocab
+    linker, normaliser = fitted(corpus_tasks, vocab)
+    text = "全年破获案件1,204起、抓获犯罪嫌疑人3,118人,同比分别上升21.5%、37.2%。"
+    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in
+             [("1,204起", "COUNT"), ("3,118人", "COUNT"), ("21.5%", "RATE"), ("37.2%", "RATE")]]
+    doc = linker(normaliser(task_to_doc(vocab, make_task(text, spans))))
+    pairs = [(doc.text[h:he], doc.text[c:ce]) for h, he, c, ce in doc._.relations]
+    assert pairs == [("1,204起", "21.5%"), ("3,118人", "37.2%")]
+
+
+def test_candidates_stay_in_the_sentence_and_before_the_rate():
+    vocab = spacy.blank("zh").vocab
+    text = "去年破获案件100起。今年破获案件120起,同比上升20%,抓获80人。"
+    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in
+             [("100起", "COUNT"), ("120起", "COUNT"), ("20%", "RATE"), ("80人", "COUNT")]]
+    doc = task_to_doc(vocab, make_task(text, spans))
+    rate = [e for e in doc.ents if e.label_ == "RATE"][0]
+    assert [e.text for e in candidates(doc, rate, 8)] == ["120起"]
+
+
+def test_state_round_trips_as_json(corpus_tasks, tmp_path):
+    vocab = spacy.blank("zh").vocab
+    linker, _ = fitted(corpus_tasks[:200], vocab)
+    linker.to_disk(tmp_path / "linker")
+    again = ChangeLinker().from_disk(tmp_path / "linker")
+    assert again.vectorizer.feature_names_ == linker.vectorizer.feature_names_
+    assert (again.weights == linker.weights).all() and again.bias == linker.bias
+    assert ChangeLinker().from_bytes(linker.to_bytes()).bias == linker.bias

@@ -1,0 +1,298 @@
+"""The normaliser against a hand-written table, and properties that must hold for any input."""
+import math
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zh_metrics.corpus import make_span, make_task, task_to_doc
+from zh_metrics.normalise import FigureNormaliser, normalise
+
+# (text before, span, text after, label, value, unit, qualifier)
+AMOUNTS = [
+    # MONEY: magnitudes, currencies, approximations, numerals
+    ("止付涉案资金", "7.4亿元", "", "MONEY", 740000000, "元", "exact"),
+    ("返还群众涉诈资金", "949.11万元", "", "MONEY", 9491100, "元", "exact"),
+    ("冻结", "2.03亿元", "", "MONEY", 203000000, "元", "exact"),
+    ("涉案金额", "3000余万元", "", "MONEY", 30000000, "元", "more_than"),
+    ("涉案金额", "3000多万元", "", "MONEY", 30000000, "元", "more_than"),
+    ("损失", "30万元", "以上", "MONEY", 300000, "元", "more_than"),
+    ("资产在", "亿元", "以上的", "MONEY", 100000000, "元", "more_than"),
+    ("涉案", "三千二百万元", "", "MONEY", 32000000, "元", "exact"),
+    ("罚款", "五万元", "", "MONEY", 50000, "元", "exact"),
+    ("挽损", "一百二十万元", "", "MONEY", 1200000, "元", "exact"),
+    ("", "１２３４元", "", "MONEY", 1234, "元", "exact"),
+    ("", "１２.５万元", "", "MONEY", 125000, "元", "exact"),
+    ("追缴", "27,600元", "", "MONEY", 27600, "元", "exact"),
+    ("追缴", "２７,６００元", "", "MONEY", 27600, "元", "exact"),
+    ("追缴", "1,234,567元", "", "MONEY", 1234567, "元", "exact"),
+    ("", "2.7 万元", "", "MONEY", 27000, "元", "exact"),
+    ("止付金额", "3000余万", "", "MONEY", 30000000, "元", "more_than"),
+    ("被骗", "300余万", "", "MONEY", 3000000, "元", "more_than"),
+    ("欧元", "464.6万元", "", "MONEY", 4646000, "欧元", "exact"),
+    ("违规金额", "3200余万美元", "", "MONEY", 32000000, "美元", "more_than"),
+    ("", "86万美元", "", "MONEY", 860000, "美元", "exact"),
+    ("", "1.5亿港元", "", "MONEY", 150000000, "港元", "exact"),
+    ("", "5000万日元", "", "MONEY", 50000000, "日元", "exact"),
+    ("人民币", "3000万元", "", "MONEY", 30000000, "元", "exact"),
+    ("约", "3.6亿元", "", "MONEY", 360000000, "元", "about"),
+    ("近", "2亿元", "", "MONEY", 200000000, "元", "less_than"),
+    ("不足", "5万元", "", "MONEY", 50000, "元", "less_than"),
+    ("超过", "120亿元", "", "MONEY", 12000000000, "元", "more_than"),
+    ("逾", "10亿元", "", "MONEY", 1000000000, "元", "more_than"),
+    ("", "50万元", "左右", "MONEY", 500000, "元", "about"),
+    ("", "1.1亿余元", "", "MONEY", 110000000, "元", "more_than"),
+    ("", "3793亿余元", "", "MONEY", 379300000000, "元", "more_than"),
+    ("", "129万余元", "", "MONEY", 1290000, "元", "more_than"),
+    ("", "60.945万元", "", "MONEY", 609450, "元", "exact"),
+    ("", "21.58万亿元", "", "MONEY", 21580000000000, "元", "exact"),
+    ("", "七点四亿元", "", "MONEY", 740000000, "元", "exact"),
+    ("", "两千元", "", "MONEY", 2000, "元", "exact"),
+    ("每条", "二角", "", "MONEY", 0.2, "元", "exact"),
+    ("", "5角", "", "MONEY", 0.5, "元", "exact"),
+    ("涉案金额", "几百亿", "", "MONEY", None, None, None),
+    ("", "数十万元", "", "MONEY", None, None, None),
+    ("", "9.72元", "", "MONEY", 9.72, "元", "exact"),
+    ("", "0.5元", "", "MONEY", 0.5, "元", "exact"),
+    ("", "500元", "", "MONEY", 500, "元", "exact"),
+    ("", "1000万元", "", "MONEY", 10000000, "元", "exact"),
+    ("", "千万元", "", "MONEY", 10000000, "元", "exact"),
+    ("", "万元", "以上", "MONEY", 10000, "元", "more_than"),
+    # COUNT: measure words, magnitudes, numerals
+    ("破获案件", "202起", "", "COUNT", 202, "起", "exact"),
+    ("抓获", "176人", "", "COUNT", 176, "人", "exact"),
+    ("开展", "1300余场次", "", "COUNT", 1300, "场次", "more_than"),
+    ("发放", "80余万份", "", "COUNT", 800000, "份", "more_than"),
+    ("", "40余部", "", "COUNT", 40, "部", "more_than"),
+    ("", "13批", "", "COUNT", 13, "批", "exact"),
+    ("", "7315人", "", "COUNT", 7315, "人", "exact"),
+    ("近", "2万起", "", "COUNT", 20000, "起", "less_than"),
+    ("约", "3000人", "", "COUNT", 3000, "人", "about"),
+    ("", "3000人", "左右", "COUNT", 3000, "人", "about"),
+    ("共查处相关案件近", "60万件", "", "COUNT", 600000, "件", "less_than"),
+    ("", "1万余名", "", "COUNT", 10000, "名", "more_than"),
+    ("", "1.2万余起", "", "COUNT", 12000, "起", "more_than"),
+    ("", "39.4万起", "", "COUNT", 394000, "起", "exact"),
+    ("", "63.4万名", "", "COUNT", 634000, "名", "exact"),
+    ("", "21亿次", "", "COUNT", 2100000000, "次", "exact"),
+    ("", "24.2亿条", "", "COUNT", 2420000000, "条", "exact"),
+    ("", "10万余人次", "", "COUNT", 100000, "人次", "more_than"),
+    ("", "970.7万人次", "", "COUNT", 9707000, "人次", "exact"),
+    ("", "16.5吨", "", "COUNT", 16.5, "吨", "exact"),
+    ("", "57.6公斤", "", "COUNT", 57.6, "公斤", "exact"),
+    ("", "5千克", "", "COUNT", 5, "千克", "exact"),
+    ("", "12.6公里", "", "COUNT", 12.6, "公里", "exact"),
+    ("", "300余万粒", "", "COUNT", 3000000, "粒", "more_than"),
+    ("", "2921763批次", "", "COUNT", 2921763, "批次", "exact"),
+    ("", "18.2万艘次", "", "COUNT", 182000, "艘次", "exact"),
+    ("", "5大类", "", "COUNT", 5, "大类", "exact"),
+    ("", "八类", "", "COUNT", 8, "类", "exact"),
+    ("", "四类", "", "COUNT", 4, "类", "exact"),
+    ("", "两个", "", "COUNT", 2, "个", "exact"),
+    ("", "十二起", "", "COUNT", 12, "起", "exact"),
+    ("", "三批", "", "COUNT", 3, "批", "exact"),
+    ("", "两万余人", "", "COUNT", 20000, "人", "more_than"),
+    ("", "一百二十六名", "", "COUNT", 126, "名", "exact"),
+    ("", "四百余起", "", "COUNT", 400, "起", "more_than"),
+    ("", "十余次", "", "COUNT", 10, "次", "more_than"),
+    ("", "二十多家", "", "COUNT", 20, "家", "more_than"),
+    ("", "1,234人", "", "COUNT", 1234, "人", "exact"),
+    ("", "１２３４人", "", "COUNT", 1234, "人", "exact"),
+    ("", "2.7 万个", "", "COUNT", 27000, "个", "exact"),
+    ("", "76.65万", "农民工", "COUNT", 766500, "", "exact"),
+    ("为", "2.32万", "农民工", "COUNT", 23200, "", "exact"),
+    ("组织", "1.2亿", "电话用户", "COUNT", 120000000, "", "exact"),
+    ("播放量突破", "百万", "", "COUNT", 1000000, "", "more_than"),
+    ("超过", "百名", "", "COUNT", 100, "名", "more_than"),
+    ("", "千余人(家)次", "", "COUNT", 1000, "人(家)次", "more_than"),
+    ("", "9700多万张", "", "COUNT", 97000000, "张", "more_than"),
+    ("", "1.73亿多次", "", "COUNT", 173000000, "次", "more_than"),
+    ("", "2亿余条", "", "COUNT", 200000000, "条", "more_than"),
+    ("一次死亡", "5人", "以上", "COUNT", 5, "人", "more_than"),
+    ("", "数百名", "", "COUNT", None, None, None),
+    ("", "几十万人", "", "COUNT", None, None, None),
+    ("", "若干起", "", "COUNT", None, None, None),
+    ("", "28微克/立方米", "", "COUNT", 28, "微克/立方米", "exact"),
+    ("", "321天", "", "COUNT", 321, "天", "exact"),
+    ("", "5,660.9万亩", "", "COUNT", 56609000, "亩", "exact"),
+    ("", "一名", "", "COUNT", 1, "名", "exact"),
+    ("", "1起", "", "COUNT", 1, "起", "exact"),
+    ("", "〇起", "", "COUNT", 0, "起", "exact"),
+    ("", "零起", "", "COUNT", 0, "起", "exact"),
+    ("", "3至5人", "", "COUNT", 3, "人", "range"),
+    ("", "20万元至50万元", "", "MONEY", 200000, "元", "range"),
+    ("", "20至50万元", "", "MONEY", 200000, "元", "range"),
+    ("", "3~5家", "", "COUNT", 3, "家", "range"),
+]
+
+# (text before, span, text after, value, unit, basis, qualifier)
+RATES = [
+    ("破获电信网络诈骗案件202起,环比上升", "132.18%", "", 1.3218, "ratio", "环比", "exact"),
+    ("发案数同比下降", "3.1%", "", -0.031, "ratio", "同比", "exact"),
+    ("同比上升", "999.3%", "", 9.993, "ratio", "同比", "exact"),
+    ("同比增长", "3.01倍", "", 3.01, "ratio", "同比", "exact"),
+    ("增长", "8倍", "", 8, "ratio", None, "exact"),
+    ("惩戒人数是1月~10月的", "两倍多", "", 1, "ratio", None, "more_than"),
+    ("是2019年春运同期的", "18倍多", "", 17, "ratio", None, "more_than"),
+    ("涉嫌偷逃税款2.9亿元,是去年同期的", "1.6倍", "", 0.6, "ratio", None, "exact"),
+    ("相当于上年的", "3倍", "", 2, "ratio", None, "exact"),
+    ("同比增长到", "3倍", "", 2, "ratio", "同比", "exact"),
+    ("增至", "2倍", "", 1, "ratio", None, "exact"),
+    ("同比减少", "3起", "", -3, "起", "同比", "exact"),
+    ("较去年增加", "1200万元", "", 12000000, "元", None, "exact"),
+    ("同比多增", "1.47万亿元", "", 1470000000000, "元", "同比", "exact"),
+    ("同比少增", "3.7万亿元", "", -3700000000000, "元", "同比", "exact"),
+    ("下降", "2.3个百分点", "", -2.3, "percentage_point", None, "exact"),
+    ("同比提高", "5.2个百分点", "", 5.2, "percentage_point", "同比", "exact"),
+    ("较去年同期下降", "0.96个百分点", "", -0.96, "percentage_point", None, "exact"),
+    ("请再审率同比下降", "0.29个百分点", "", -0.29, "percentage_point", "同比", "exact"),
+    ("复吸率下降", "三成", "", -0.3, "ratio", None, "exact"),
+    ("同比增长", "两成", "", 0.2, "ratio", "同比", "exact"),
+    ("缩短", "一半", "", -0.5, "ratio", None, "exact"),
+    ("减少", "一半", "以上", -0.5, "ratio", None, "more_than"),
+    ("违法行为同比上升", "100%", "以上", 1, "ratio", "同比", "more_than"),
+    ("降幅达", "39%", "", -0.39, "ratio", None, "exact"),
+    ("增幅达", "12.5%", "", 0.125, "ratio", None, "exact"),
+    ("比上年分别上升", "4.4%", "", 0.044, "ratio", None, "exact"),
+    ("环比分别下降了", "7.3%", "", -0.073, "ratio", "环比", "exact"),
+    ("同比回落", "1.2%", "", -0.012, "ratio", "同比", "exact"),
+    ("环比降低", "６.４％", "", -0.064, "ratio", "环比", "exact"),
+    ("上升", "十二个百分点", "", 12, "percentage_point", None, "exact"),
+    ("增长", "3至5倍", "", 3, "ratio", None, "range"),
+    ("较上年下降", "3微克/立方米", "", -3, "微克/立方米", None, "exact"),
+    ("去年同期多增", "4.6万", "", 46000, "", None, "exact"),
+    ("同比下降", "28.08%", "", -0.2808, "ratio", "同比", "exact"),
+    ("同比上升", "0.5%", "", 0.005, "ratio", "同比", "exact"),
+]
+
+# 分别 lists: the direction and basis written once before the list hold for every rate.
+LISTS = [
+    ("破获案件20万起、抓获16.3万人,同比分别上升{}、{}。", ["52.7%", "123.3%"], [0.527, 1.233], "同比"),
+    ("同比分别下降{}和{}。", ["44.44%", "50%"], [-0.4444, -0.5], "同比"),
+    ("环比分别下降了{}、{}和{}。", ["7.3%", "13.4%", "20%"], [-0.073, -0.134, -0.2], "环比"),
+    ("比上年分别上升{}和{}。", ["4.4%", "5.1%"], [0.044, 0.051], None),
+    ("同比分别上升{}、{}、{}。", ["10%", "16.4%", "24.7%"], [0.1, 0.164, 0.247], "同比"),
+    ("同比分别减少{}和{}。", ["3起", "12人"], [-3, -12], "同比"),
+]
+
+# (text before, span, text after, value)
+PERCENTS = [
+    ("破案率", "60.72%", "", 0.6072),
+    ("占全部刑事案件的", "32.13%", "", 0.3213),
+    ("", "100%", "全部破获", 1),
+    ("合格率", "98.6%", "", 0.986),
+    ("占到", "一半", "以上", 0.5),
+    ("不合格率为", "2.40%", "", 0.024),
+    ("查结率为", "99.49%", "", 0.9949),
+    ("占比", "三成", "", 0.3),
+    ("超过", "八成", "", 0.8),
+    ("", "98.62%", "", 0.9862),
+    ("", "０.４３％", "", 0.0043),
+    ("占", "千分之三", "", 0.003),
+    ("占", "百分之五十", "", 0.5),
+    ("占比达", "21.2%", "", 0.212),
+]
+
+
+@pytest.mark.parametrize("before,span,after,label,value,unit,qualifier", AMOUNTS)
+def test_amounts(before, span, after, label, value, unit, qualifier):
+    result = normalise(span, label, before, after)
+    if value is None:
+        assert result.value is None and result.error
+        return
+    assert result.error is None
+    assert result.value == pytest.approx(value, rel=1e-12) and type(result.value) is type(value)
+    assert (result.unit, result.qualifier) == (unit, qualifier)
+
+
+@pytest.mark.parametrize("before,span,after,value,unit,basis,qualifier", RATES)
+def test_rates(before, span, after, value, unit, basis, qualifier):
+    result = normalise(span, "RATE", before, after)
+    assert result.value == pytest.approx(value, rel=1e-12)
+    assert (result.unit, result.basis, result.qualifier) == (unit, basis, qualifier)
+
+
+@pytest.mark.parametrize("before,span,after,value", PERCENTS)
+def test_percents(before, span, after, value):
+    result = normalise(span, "PERCENT", before, after)
+    assert result.value == pytest.approx(value, rel=1e-12)
+    assert result.unit == "ratio" and result.basis is None
+
+
+def doc_with_spans(text, spans):
+    nlp = spacy.blank("zh")
+    doc = task_to_doc(nlp.vocab, make_task(text, spans))
+    return FigureNormaliser()(doc)
+
+
+@pytest.mark.parametrize("template,rates,values,basis", LISTS)
+def test_respectively_lists_share_direction_and_basis(template, rates, values, basis):
+    text = template.format(*rates)
+    spans, pos = [], 0
+    for rate in rates:
+        start = text.index(rate, pos)
+        spans.append(make_span(start, start + len(rate), "RATE"))
+        pos = start + len(rate)
+    doc = doc_with_spans(text, spans)
+    assert [ent._.value for ent in doc.ents] == pytest.approx(values)
+    assert {ent._.basis for ent in doc.ents} == {basis}
+
+
+def test_component_sets_every_field_and_range_end():
+    text = "罚金20万元至50万元,同比增长3至5倍"
+    doc = doc_with_spans(text, [make_span(2, 11, "MONEY"), make_span(16, 20, "RATE")])
+    money, rate = doc.ents
+    assert (money._.value, money._.value_max, money._.unit, money._.qualifier) == (200000, 500000, "元", "range")
+    assert (rate._.value, rate._.value_max, rate._.basis) == (3, 5, "同比")
+
+
+def test_unreadable_span_gets_a_reason_not_an_exception():
+    doc = doc_with_spans("涉案金额几百亿元", [make_span(4, 8, "MONEY")])
+    ent = doc.ents[0]
+    assert ent._.value is None and "vague" in ent._.value_error
+
+
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """A plain Chinese numeral for 0 < n < 10000, written independently of cn2an."""
+    out, units = "", ["千", "百", "十", ""]
+    digits = f"{n:04d}"
+    zero = False
+    for d, u in zip(digits, units):
+        if d == "0":
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += DIGITS[int(d)] + u
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from(["", "万", "亿"]), st.sampled_from(["起", "人", "元", "万元"]))
+def test_arabic_and_chinese_numerals_agree(n, magnitude, unit):
+    label = "MONEY" if unit.endswith("元") else "COUNT"
+    arabic = normalise(f"{n}{magnitude}{unit}", label)
+    han = normalise(f"{chinese(n)}{magnitude}{unit}", label)
+    assert arabic.value == han.value and arabic.unit == han.unit
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["起", "人", "元", "万元", "亿元", "余起", "多万元"]))
+def test_money_and_count_are_never_negative(n, unit):
+    label = "MONEY" if unit.endswith("元") else "COUNT"
+    result = normalise(f"{n:,}{unit}", label, "同比下降", "")
+    assert result.value is not None and result.value >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.sampled_from(["MONEY", "COUNT", "PERCENT", "RATE"]), st.text(max_size=8), st.text(max_size=8))
+def test_normalise_never_raises(span, label, before, after):
+    result = normalise(span, label, before, after)
+    assert (result.value is None) == (result.error is not None) or result.value is not None
+    if result.value is not None:
+        assert not (isinstance(result.value, float) and math.isnan(result.value))
