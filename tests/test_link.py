@@ -3,7 +3,7 @@ import spacy
 from spacy.training import Example
 
 from zh_metrics.corpus import doc_id, make_span, make_task, task_to_doc
-from zh_metrics.link import ChangeLinker, candidates, score_relations
+from zh_metrics.link import ChangeLinker, candidate_heads, score_relations, sentence_groups
 from zh_metrics.normalise import FigureNormaliser
 
 
@@ -54,8 +54,9 @@ def test_candidates_stay_in_the_sentence_and_before_the_rate():
     spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in
              [("100起", "COUNT"), ("120起", "COUNT"), ("20%", "RATE"), ("80人", "COUNT")]]
     doc = task_to_doc(vocab, make_task(text, spans))
-    rate = [e for e in doc.ents if e.label_ == "RATE"][0]
-    assert [e.text for e in candidates(doc, rate, 8)] == ["120起"]
+    groups = sentence_groups(doc)
+    assert [[e.text for e in g] for g in groups] == [["100起"], ["120起", "20%", "80人"]]
+    assert [groups[1][i].text for i in candidate_heads(groups[1], 1, 8)] == ["120起"]
 
 
 def test_state_round_trips_as_json(corpus_tasks, tmp_path):

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .corpus import CorpusError, doc_id, is_dev_document, read_jsonl_lines, read_tasks, write_jsonl_atomic
+from .corpus import CorpusError, doc_id, is_dev_document, read_jsonl_lines, read_tasks, write_atomic, write_jsonl_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -144,6 +144,99 @@ def evaluate(
         if output_dir is not None:
             name = path.stem if path.parent.name != "data" else f"shared_{path.stem}"
             save_scores(result, output_dir / f"{name}.json")
+
+
+def _load_model(model: Optional[Path]):
+    from .records import ModelNotFound, load
+
+    try:
+        return load(model)
+    except ModelNotFound as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{model}: cannot load a pipeline here ({err})")
+
+
+@app.command()
+def predict(
+    model: Path = typer.Argument(..., help="Trained pipeline directory"),
+    input_path: Path = typer.Argument(..., help="JSONL tasks with `text`"),
+    output_path: Path = typer.Argument(..., help="Prodigy-compatible JSONL to write"),
+    batch_size: int = typer.Option(64, help="Texts per batch in nlp.pipe"),
+) -> None:
+    """Annotate tasks: spans with normalised values and HAS_CHANGE relations, as Prodigy JSONL."""
+    from .corpus import prediction_task
+
+    tasks = _read_text_tasks(input_path)
+    nlp = _load_model(model)
+    docs = nlp.pipe((t["text"] for t in tasks), batch_size=batch_size)
+    out = []
+    for task, doc in zip(tasks, docs):
+        predicted = prediction_task(doc, task.get("meta"))
+        out.append({**{k: v for k, v in task.items() if k not in predicted and not k.startswith("_")}, **predicted})
+    write_jsonl_atomic(output_path, out)
+    typer.echo(f"{output_path}: {len(out)} tasks, {sum(len(t['spans']) for t in out)} spans, "
+               f"{sum(len(t['relations']) for t in out)} relations")
+
+
+def _read_text_tasks(path: Path) -> list[dict]:
+    """JSONL tasks that each have a non-empty `text`; any bad line stops the run with its place."""
+    problems: list[str] = []
+    tasks: list[dict] = []
+    try:
+        for line, task in read_jsonl_lines(path, on_error=lambda e: problems.append(str(e))):
+            if not isinstance(task, dict) or not isinstance(task.get("text"), str):
+                problems.append(f"{path}:{line}: text: missing or not a string")
+            else:
+                tasks.append(task)
+    except CorpusError as error:
+        problems.append(str(error))
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        fail(f"{len(problems)} problem(s) in {path}: nothing written")
+    return tasks
+
+
+@app.command()
+def extract(
+    paths: List[str] = typer.Argument(..., help=".txt files, folders of them, or - for standard input"),
+    model: Optional[Path] = typer.Option(None, help="Trained pipeline (default: the project's training/model-best)"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of standard output"),
+    format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table"),
+    n_process: int = typer.Option(1, help="Processes for nlp.pipe"),
+    batch_size: int = typer.Option(64, help="Paragraphs per batch in nlp.pipe"),
+) -> None:
+    """One record per figure: indicator, value, unit, change, organisation, campaign."""
+    from .records import extract_document, format_records, read_documents
+
+    if format not in ("jsonl", "csv", "table"):
+        fail(f"--format: {format!r} is not one of jsonl, csv, table")
+    documents, problems = read_documents(paths)
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        fail(f"{len(problems)} problem(s) in the input: nothing written")
+    nlp = _load_model(model)
+    flat = [(doc_name, line, text) for doc_name, paras in documents for line, text in paras]
+    docs_iter = nlp.pipe((text for _, _, text in flat), batch_size=batch_size, n_process=n_process)
+    if len(documents) > 1:
+        from tqdm import tqdm
+
+        docs_iter = tqdm(docs_iter, total=len(flat), unit="para", file=sys.stderr)
+    by_document: dict[str, list] = {}
+    for (doc_name, line, _), doc in zip(flat, docs_iter):
+        by_document.setdefault(doc_name, []).append((line, doc))
+    records = []
+    for doc_name, paras in by_document.items():
+        for metric in extract_document([doc for _, doc in paras]):
+            records.append((doc_name, metric))
+    content = format_records(records, format)
+    if output is None:
+        sys.stdout.write(content)
+    else:
+        write_atomic(output, content)
+        typer.echo(f"{output}: {len(records)} records", err=True)
 
 
 def main() -> None:

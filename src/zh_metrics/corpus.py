@@ -6,6 +6,7 @@ character, so a span boundary is always a token boundary of the task itself.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -13,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import murmurhash
 import srsly
 from srsly import ujson
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 LABELS = ("ORG", "CAMPAIGN", "MONEY", "COUNT", "PERCENT", "RATE")
 FIGURE_LABELS = ("COUNT", "MONEY", "PERCENT")
 REL_LABEL = "HAS_CHANGE"
-SPAN_FIELDS = ("value", "unit", "qualifier", "basis")
+SPAN_FIELDS = ("value", "unit", "qualifier", "basis", "value_max", "value_error")
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
@@ -80,7 +82,7 @@ def make_task(
     meta: dict[str, Any] | None = None,
     answer: str = "accept",
 ) -> dict[str, Any]:
-    """Build a canonical task; `relations` are (head, child) indices into `spans`."""
+    """Build a canonical task; `relations` are ((head start, end), (child start, end)) offsets."""
     spans = sorted(spans, key=lambda s: s["start"])
     by_offsets = {(s["start"], s["end"]): s for s in spans}
     rels = []
@@ -335,3 +337,41 @@ def doc_to_task(doc: Doc) -> dict[str, Any]:
     rels = [((hs, he), (cs, ce)) for hs, he, cs, ce in (doc._.relations or [])]
     stored = doc._.task_meta or {}
     return make_task(doc.text, spans, rels, stored.get("meta", {}), stored.get("answer", "accept"))
+
+
+def doc_tokens(doc: Doc) -> list[dict[str, Any]]:
+    """The pipeline's own tokens in Prodigy's shape."""
+    return [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+
+
+def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
+    """Prodigy's `_input_hash` (the text) and `_task_hash` (text, spans and relations)."""
+    task["_input_hash"] = murmurhash.hash(json.dumps({"text": task["text"]}, ensure_ascii=False))
+    key = {"input": task["_input_hash"], "spans": [(s["start"], s["end"], s["label"]) for s in task.get("spans", [])],
+           "relations": [(r["head"], r["child"], r["label"]) for r in task.get("relations", [])]}
+    task["_task_hash"] = murmurhash.hash(json.dumps(key, sort_keys=True))
+    return task
+
+
+def prediction_task(doc: Doc, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the pipeline found, as a Prodigy task for ner.manual/rel.manual: the pipeline's
+    tokens, spans with token indices and normalised fields, HAS_CHANGE relations, hashes."""
+    spans = []
+    for ent in doc.ents:
+        span = {"start": ent.start_char, "end": ent.end_char, "token_start": ent.start, "token_end": ent.end - 1, "label": ent.label_}
+        for field in SPAN_FIELDS:
+            value = getattr(ent._, field, None) if Span.has_extension(field) else None
+            if value is not None or (field in ("value", "unit") and ent.label_ in FIGURE_LABELS + ("RATE",)):
+                span[field] = value
+        spans.append(span)
+    by_offsets = {(s["start"], s["end"]): s for s in spans}
+    relations = [
+        make_relation(by_offsets[(hs, he)], by_offsets[(cs, ce)])
+        for hs, he, cs, ce in (doc._.relations or [])
+        if (hs, he) in by_offsets and (cs, ce) in by_offsets
+    ]
+    task = {"text": doc.text, "meta": dict(meta or {}), "tokens": doc_tokens(doc), "spans": spans, "relations": relations}
+    return set_hashes(task)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
@@ -21,38 +22,48 @@ from spacy.training import Example
 
 from .corpus import FIGURE_LABELS
 
-SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+SENTENCE_END = re.compile(r"[。！!？?；;\n…]")
 RESPECTIVELY = ("分别", "依次")
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end): from after the last break before to the next break."""
-    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
-    right = SENTENCE_END.search(text, end)
-    return left, right.start() if right else len(text)
+def sentence_bounds(text: str, start: int, end: int, reach: int = 500) -> tuple[int, int]:
+    """The sentence around [start, end), looking at most `reach` characters either way."""
+    window_start = max(0, start - reach)
+    left = max((m.end() for m in SENTENCE_END.finditer(text, window_start, start)), default=window_start)
+    right = SENTENCE_END.search(text, end, min(len(text), end + reach))
+    return left, right.start() if right else min(len(text), end + reach)
 
 
-def candidates(doc: Doc, rate: Span, max_back: int) -> list[Span]:
-    """Figures that may have changed by `rate`: in its sentence, before it, nearest first."""
-    left, _ = sentence_bounds(doc.text, rate.start_char, rate.end_char)
-    figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS and left <= e.start_char and e.end_char <= rate.start_char]
-    return figures[::-1][:max_back]
+def sentence_groups(doc: Doc) -> list[list[Span]]:
+    """The entities of each sentence, in order (one pass over the text, one over the entities)."""
+    breaks = [m.end() for m in SENTENCE_END.finditer(doc.text)]
+    groups: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        groups.setdefault(bisect_right(breaks, ent.start_char), []).append(ent)
+    return list(groups.values())
+
+
+def candidate_heads(group: list[Span], rate_index: int, max_back: int) -> list[int]:
+    """Indices of the figures before the rate in its sentence, nearest first."""
+    found = [i for i in range(rate_index - 1, -1, -1) if group[i].label_ in FIGURE_LABELS]
+    return found[:max_back]
 
 
 def _bucket(n: int) -> str:
     return str(n) if n < 5 else ("5-9" if n < 10 else ("10-19" if n < 20 else "20+"))
 
 
-def pair_features(doc: Doc, head: Span, rate: Span, rank: int) -> dict[str, float]:
+def pair_features(doc: Doc, group: list[Span], head_index: int, rate_index: int, rank: int) -> dict[str, float]:
     """What tells a reader which figure a rate belongs to."""
     text = doc.text
+    head, rate = group[head_index], group[rate_index]
     between = text[head.end_char : rate.start_char]
-    ents_between = [e for e in doc.ents if head.end_char <= e.start_char and e.end_char <= rate.start_char]
-    figures_between = [e for e in ents_between if e.label_ in FIGURE_LABELS]
-    rates_between = [e for e in ents_between if e.label_ == "RATE"]
+    ents_between = group[head_index + 1 : rate_index]
+    n_figures = sum(e.label_ in FIGURE_LABELS for e in ents_between)
+    n_rates = sum(e.label_ == "RATE" for e in ents_between)
     before_rate = text[max(0, rate.start_char - 6) : rate.start_char]
     before_head = text[max(0, head.start_char - 3) : head.start_char]
     features: dict[str, float] = {
@@ -60,8 +71,8 @@ def pair_features(doc: Doc, head: Span, rate: Span, rank: int) -> dict[str, floa
         f"rank={min(rank, 6)}": 1.0,
         f"head={head.label_}": 1.0,
         f"dist={_bucket(len(between))}": 1.0,
-        f"figs_between={min(len(figures_between), 4)}": 1.0,
-        f"rates_between={min(len(rates_between), 4)}": 1.0,
+        f"figs_between={min(n_figures, 4)}": 1.0,
+        f"rates_between={min(n_rates, 4)}": 1.0,
         f"head={head.label_}&rank={min(rank, 3)}": 1.0,
         "respectively": float(any(w in before_rate or w in between for w in RESPECTIVELY)),
         "in_brackets": float(bool(re.search(r"[（(][^）)]*$", text[max(0, head.start_char - 12) : head.start_char]))),
@@ -73,16 +84,27 @@ def pair_features(doc: Doc, head: Span, rate: Span, rank: int) -> dict[str, floa
         "same_unit": float(bool(getattr(rate._, "unit", None)) and rate._.unit == getattr(head._, "unit", None)),
         "rate_ratio_word_before": float("率" in before_rate or "比重" in before_rate or "占比" in before_rate),
         "base_word_before_head": float(bool(re.search(r"(较|比|由|从)[^,，。]*$", text[max(0, head.start_char - 8) : head.start_char]))),
+        # In a 分别 list the i-th rate after the cue pairs with the i-th figure before it.
+        f"list_offset={_bucket(abs(n_rates - n_figures))}": 1.0,
     }
     for ch in set(between[:12]):
         features[f"between_char={ch}"] = 1.0
     for i in range(len(before_rate) - 1):
         features[f"rate_ctx={before_rate[i:i + 2]}"] = 1.0
     features[f"head_ctx={before_head[-2:]}"] = 1.0
-    # Position in a 分别 list: the i-th rate after the cue pairs with the i-th figure before it.
-    list_rates = [e for e in doc.ents if e.label_ == "RATE" and head.end_char <= e.start_char <= rate.start_char]
-    features[f"list_offset={_bucket(abs(len(list_rates) - 1 - len(figures_between)))}"] = 1.0
     return features
+
+
+def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list[dict[str, float]]]]:
+    """Each rate with its candidate figures and their features."""
+    for group in sentence_groups(doc):
+        for rate_index, rate in enumerate(group):
+            if rate.label_ != "RATE":
+                continue
+            heads = candidate_heads(group, rate_index, max_back)
+            if heads:
+                rows = [pair_features(doc, group, h, rate_index, rank) for rank, h in enumerate(heads)]
+                yield rate, [group[h] for h in heads], rows
 
 
 class ChangeLinker:
@@ -106,11 +128,8 @@ class ChangeLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         relations = []
-        for rate in (e for e in doc.ents if e.label_ == "RATE"):
-            heads = candidates(doc, rate, self.max_back)
-            if not heads:
-                continue
-            scores = self._scores([pair_features(doc, h, rate, i) for i, h in enumerate(heads)])
+        for rate, heads, rows in rate_pairs(doc, self.max_back):
+            scores = self._scores(rows)
             best = int(np.argmax(scores))
             if scores[best] >= self.threshold:
                 head = heads[best]
@@ -132,10 +151,9 @@ class ChangeLinker:
             if normaliser is not None:
                 normaliser(doc)
             gold = {tuple(r) for r in (doc._.relations or [])}
-            for rate in (e for e in doc.ents if e.label_ == "RATE"):
-                for i, head in enumerate(candidates(doc, rate, self.max_back)):
-                    rows.append(pair_features(doc, head, rate, i))
-                    labels.append(int((head.start_char, head.end_char, rate.start_char, rate.end_char) in gold))
+            for rate, heads, pair_rows in rate_pairs(doc, self.max_back):
+                rows.extend(pair_rows)
+                labels.extend(int((h.start_char, h.end_char, rate.start_char, rate.end_char) in gold) for h in heads)
         if not rows or len(set(labels)) < 2:
             raise ValueError(f"{self.name}: the training data has no (figure, rate) pairs to learn links from")
         self.vectorizer = DictVectorizer(sparse=True)

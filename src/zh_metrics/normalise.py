@@ -159,11 +159,11 @@ def _rate_context(text: str, start: int, rate_starts: dict[int, int]) -> str:
     (上升28.5%和76.6%) a rate takes the words before the first rate of the list."""
     pos = start
     while True:
-        head = text[:pos]
+        head = text[max(0, pos - 8) : pos]
         glue = LIST_GLUE.search(head)
         if not glue:
             break
-        prev_end = glue.start()
+        prev_end = pos - len(head) + glue.start()
         prev = rate_starts.get(prev_end)
         if prev is None:
             break

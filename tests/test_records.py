@@ -1,0 +1,140 @@
+"""Records, the Python API and the extract/predict command line, on a saved pipeline."""
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+import spacy
+
+import zh_metrics
+from zh_metrics.records import ModelNotFound, extract_document
+
+REPORT = (
+    "晋城市公安局通报夏季治安打击整治行动成果\\n来源: 太行日报\n"
+    "破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人,环比上升43.09%。\n"
+    "\n"
+    "开展“断卡”行动以来,冻结资金3.2亿元,发案数同比下降3.1%。\n"
+)
+
+
+def cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, text=True, input=stdin)
+
+
+@pytest.fixture(scope="module")
+def nlp(ruler_pipeline):
+    return zh_metrics.load(ruler_pipeline)
+
+
+def test_extract_gives_one_row_per_figure(nlp):
+    rows = [m.to_dict() for m in zh_metrics.extract("破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人。", nlp)]
+    assert [(r["indicator"], r["value"], r["unit"], r["qualifier"]) for r in rows] == [
+        ("破获电信网络诈骗案件", 202, "起", "exact"), ("抓获犯罪嫌疑人", 176, "人", "exact")]
+    assert rows[0]["change"] == {"value": 1.3218, "unit": "ratio", "basis": "环比", "text": "132.18%"}
+    assert rows[1]["change"] is None
+    assert rows[0]["sentence"] == "破获电信网络诈骗案件202起,环比上升132.18%" and (rows[0]["start"], rows[0]["end"]) == (10, 14)
+
+
+def test_scope_is_nearest_before_else_the_documents_first(nlp):
+    paragraphs = ["破获案件202起。", "晋城市公安局开展“断卡”行动,抓获176人。", "冻结资金3.2亿元。"]
+    metrics = extract_document([nlp(p) for p in paragraphs])
+    assert [(m.text, m.organisation, m.campaign) for m in metrics] == [
+        ("202起", "晋城市公安局", "“断卡”行动"), ("176人", "晋城市公安局", "“断卡”行动"), ("3.2亿元", "晋城市公安局", "“断卡”行动")]
+
+
+def test_a_rate_without_figure_is_a_row_of_its_own(nlp):
+    (metric,) = zh_metrics.extract("发案数同比下降3.1%。", nlp)
+    assert (metric.indicator, metric.value, metric.change.value, metric.change.basis) == ("发案数", None, -0.031, "同比")
+
+
+def test_dataframe(nlp):
+    frame = zh_metrics.to_dataframe(zh_metrics.extract("破获电信网络诈骗案件202起,环比上升132.18%。", nlp))
+    assert list(frame["change_value"]) == [1.3218] and list(frame["indicator"]) == ["破获电信网络诈骗案件"]
+
+
+def test_missing_model_says_how_to_train(tmp_path):
+    with pytest.raises(ModelNotFound, match="spacy project run all"):
+        zh_metrics.load(tmp_path / "nothing")
+
+
+def test_empty_text_gives_no_records(nlp):
+    assert zh_metrics.extract("", nlp) == [] and zh_metrics.extract("   \n ", nlp) == []
+
+
+def test_cli_extract_formats_and_output_file(ruler_pipeline, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf8")
+    jsonl = cli("extract", str(report), "--model", str(ruler_pipeline))
+    assert jsonl.returncode == 0, jsonl.stderr
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["202起", "176人", "3.2亿元", "3.1%"]
+    assert {r["organisation"] for r in rows} == {"晋城市公安局"} and rows[2]["campaign"] == "“断卡”行动"
+    out = tmp_path / "records.csv"
+    assert cli("extract", str(report), "--model", str(ruler_pipeline), "-f", "csv", "-o", str(out)).returncode == 0
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf8"))))
+    assert table[0]["change_value"] == "1.3218" and table[0]["document"] == str(report)
+    shown = cli("extract", "-", "--model", str(ruler_pipeline), "-f", "table", stdin="破获案件202起")
+    assert shown.stdout.splitlines()[0].startswith("indicator") and "202" in shown.stdout
+
+
+def test_cli_extract_bad_input_names_file_and_line_and_writes_nothing(ruler_pipeline, tmp_path):
+    out = tmp_path / "out.jsonl"
+    english = tmp_path / "en.txt"
+    english.write_text("\n\nonly English here\n", encoding="utf8")
+    result = cli("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.returncode == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
+    broken = tmp_path / "gbk.txt"
+    broken.write_bytes("第一行\n".encode("utf8") + "第二行".encode("gbk"))
+    result = cli("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.returncode == 1 and f"{broken}:2: file: not UTF-8" in result.stderr
+    assert not out.exists() and "Traceback" not in result.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf8")
+    result = cli("extract", str(empty), "--model", str(ruler_pipeline))
+    assert result.returncode == 0 and result.stdout == ""
+
+
+def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
+    big = tmp_path / "big.txt"
+    sentence = "破获电信网络诈骗案件202起,环比上升132.18%。"
+    big.write_text(sentence * (1_000_000 // len(sentence.encode("utf8")) + 1), encoding="utf8")
+    assert big.stat().st_size > 1_000_000
+    result = cli("extract", str(big), "--model", str(ruler_pipeline), "-f", "csv")
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.count("\n") - 1 == big.read_text(encoding="utf8").count("202起")
+
+
+def test_cli_predict_writes_prodigy_tasks(ruler_pipeline, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"text": "破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。", "meta": {"id": "x"}}, ensure_ascii=False) + "\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    result = cli("predict", str(ruler_pipeline), str(source), str(out))
+    assert result.returncode == 0, result.stderr
+    (task,) = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
+    assert task["meta"] == {"id": "x"} and isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    tokens = task["tokens"]
+    assert all(tokens[i]["id"] == i and task["text"][t["start"]:t["end"]] == t["text"] for i, t in enumerate(tokens))
+    first = task["spans"][0]
+    assert (first["label"], first["value"], first["unit"], first["qualifier"]) == ("COUNT", 1204, "起", "exact")
+    assert tokens[first["token_start"]]["start"] == first["start"] and tokens[first["token_end"]]["end"] == first["end"]
+    pairs = [(task["text"][r["head_span"]["start"]:r["head_span"]["end"]], task["text"][r["child_span"]["start"]:r["child_span"]["end"]]) for r in task["relations"]]
+    assert pairs == [("1,204起", "21.5%"), ("3,118人", "37.2%")]
+    assert all(r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"] for r in task["relations"])
+    rate = task["spans"][2]
+    assert (rate["value"], rate["unit"], rate["basis"]) == (0.215, "ratio", "同比")
+
+
+def test_cli_predict_bad_line(ruler_pipeline, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "好"}\n{"text": 3}\n{oops\n', encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    result = cli("predict", str(ruler_pipeline), str(source), str(out))
+    assert result.returncode == 1 and not out.exists()
+    assert f"{source}:2: text:" in result.stderr and f"{source}:3: json:" in result.stderr
+
+
+def test_pipeline_loads_with_spacy_load(ruler_pipeline):
+    nlp = spacy.load(ruler_pipeline)
+    assert nlp.pipe_names[-2:] == ["figure_normaliser", "change_linker"]
