@@ -24,6 +24,7 @@ from .corpus import FIGURE_LABELS
 
 SENTENCE_END = re.compile(r"[。！!？?；;\n…]")
 RESPECTIVELY = ("分别", "依次")
+LIST_GLUE = re.compile(r"\s*(?:[、,，]|和|及|与|以及)\s*")
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
@@ -56,7 +57,36 @@ def _bucket(n: int) -> str:
     return str(n) if n < 5 else ("5-9" if n < 10 else ("10-19" if n < 20 else "20+"))
 
 
-def pair_features(doc: Doc, group: list[Span], head_index: int, rate_index: int, rank: int) -> dict[str, float]:
+CHANGE_WORDS = re.compile(
+    r"同比|环比|与|相比|是|的|较|比|去年|上年|前年|上月|上季度?|年初|年末|季末|月末|同期|\d+年|\d+月份?|"
+    r"分别|均|依次|上升|下降|增长|减少|提高|降低|增加|提升|上涨|回落|下滑|多增|少增|降幅|增幅|涨幅|了|为|达到|达|约|近|超过|超|逾|\s"
+)
+
+
+def own_subject(between: str) -> str:
+    """Words naming what changed, written after the last comma before the rate
+    (…3宗,欠薪案件同比下降2%: 欠薪案件) — a sign the rate is not about the figure before."""
+    clause = re.split(r"[,，;；:：]", between)[-1]
+    return CHANGE_WORDS.sub("", clause)
+
+
+def rate_runs(doc: Doc, group: list[Span]) -> dict[int, tuple[int, int]]:
+    """For each rate in a list of rates (28.5%和76.6%; 10%、16.4%、24.7%): its position in
+    the list and the list's length, by index in `group`."""
+    runs: list[list[int]] = []
+    for i, ent in enumerate(group):
+        if ent.label_ != "RATE":
+            continue
+        if runs and runs[-1][-1] == i - 1 and LIST_GLUE.fullmatch(doc.text[group[i - 1].end_char : ent.start_char]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return {i: (pos, len(run)) for run in runs for pos, i in enumerate(run)}
+
+
+def pair_features(
+    doc: Doc, group: list[Span], head_index: int, rate_index: int, rank: int, run: tuple[int, int] = (0, 1)
+) -> dict[str, float]:
     """What tells a reader which figure a rate belongs to."""
     text = doc.text
     head, rate = group[head_index], group[rate_index]
@@ -87,6 +117,17 @@ def pair_features(doc: Doc, group: list[Span], head_index: int, rate_index: int,
         # In a 分别 list the i-th rate after the cue pairs with the i-th figure before it.
         f"list_offset={_bucket(abs(n_rates - n_figures))}": 1.0,
     }
+    subject = own_subject(text[(ents_between[-1].end_char if ents_between else head.end_char) : rate.start_char])
+    subject_kind = "none" if not subject else ("short" if len(subject) < 4 else "long")
+    features[f"own_subject={subject_kind}"] = 1.0
+    features[f"own_subject={subject_kind}&rank={min(rank, 2)}"] = 1.0
+    if subject:
+        features[f"own_subject_end={subject[-1]}"] = 1.0
+    position, length = run
+    if length > 1:
+        # the i-th of k rates pairs with the (k-1-i)-th nearest figure before the list
+        features[f"list_rank_match={rank == length - 1 - position}"] = 1.0
+        features[f"list_rank_gap={_bucket(abs(rank - (length - 1 - position)))}"] = 1.0
     for ch in set(between[:12]):
         features[f"between_char={ch}"] = 1.0
     for i in range(len(before_rate) - 1):
@@ -98,12 +139,13 @@ def pair_features(doc: Doc, group: list[Span], head_index: int, rate_index: int,
 def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list[dict[str, float]]]]:
     """Each rate with its candidate figures and their features."""
     for group in sentence_groups(doc):
+        runs = rate_runs(doc, group)
         for rate_index, rate in enumerate(group):
             if rate.label_ != "RATE":
                 continue
             heads = candidate_heads(group, rate_index, max_back)
             if heads:
-                rows = [pair_features(doc, group, h, rate_index, rank) for rank, h in enumerate(heads)]
+                rows = [pair_features(doc, group, h, rate_index, rank, runs[rate_index]) for rank, h in enumerate(heads)]
                 yield rate, [group[h] for h in heads], rows
 
 
@@ -158,7 +200,7 @@ class ChangeLinker:
             raise ValueError(f"{self.name}: the training data has no (figure, rate) pairs to learn links from")
         self.vectorizer = DictVectorizer(sparse=True)
         X = self.vectorizer.fit_transform(rows)
-        model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+        model = LogisticRegression(C=self.C, max_iter=2000)
         model.fit(X, np.array(labels))
         self.weights = model.coef_[0]
         self.bias = float(model.intercept_[0])
