@@ -1,4 +1,5 @@
 """The normaliser against a hand-written table, and properties that must hold for any input."""
+import json
 import math
 
 import pytest
@@ -296,3 +297,15 @@ def test_normalise_never_raises(span, label, before, after):
     assert (result.value is None) == (result.error is not None) or result.value is not None
     if result.value is not None:
         assert not (isinstance(result.value, float) and math.isnan(result.value))
+
+
+def test_check_normaliser_reports_disagreements(tmp_path):
+    from zh_metrics.evaluate import check_normaliser
+
+    text = "冻结资金7.4亿元,抓获近2万人。"
+    spans = [make_span(4, 9, "MONEY", value=740000000, unit="元"), make_span(13, 16, "COUNT", value=2000, unit="人")]
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(make_task(text, spans), ensure_ascii=False) + "\n", encoding="utf8")
+    compared, disagreements = check_normaliser(path)
+    assert compared == 2 and len(disagreements) == 1
+    assert disagreements[0].startswith(f"{path}:1: COUNT [2万人] gold 2000 '人', normaliser 20000 '人'")

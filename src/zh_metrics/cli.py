@@ -146,6 +146,25 @@ def evaluate(
             save_scores(result, output_dir / f"{name}.json")
 
 
+@app.command("check-normaliser")
+def check_normaliser_command(
+    files: List[Path] = typer.Argument(..., help="Gold JSONL whose figure spans carry value and unit"),
+) -> None:
+    """Gold figure spans through the normaliser: agreement of value and unit, and every disagreement."""
+    from .evaluate import check_normaliser
+
+    for path in files:
+        try:
+            compared, disagreements = check_normaliser(path)
+        except CorpusError as error:
+            fail(str(error))
+        for line in disagreements:
+            typer.echo(line)
+        agreed = compared - len(disagreements)
+        share = f"{agreed / compared:.2%}" if compared else "n/a"
+        typer.echo(f"{path}: value and unit agree on {agreed}/{compared} figure spans ({share})")
+
+
 def _load_model(model: Optional[Path]):
     from .records import ModelNotFound, load
 

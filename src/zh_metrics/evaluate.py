@@ -1,14 +1,17 @@
 """Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Iterable
 
+import spacy
 import srsly
 from spacy.language import Language
 from spacy.training import Example
 
 from .corpus import LABELS, read_jsonl_lines, task_to_doc, write_atomic
+from .normalise import FigureNormaliser
 
 
 def load_examples(nlp: Language, path: str | Path) -> list[Example]:
@@ -58,3 +61,32 @@ def format_scores(result: dict[str, Any]) -> str:
 
 def save_scores(result: dict[str, Any], path: str | Path) -> None:
     write_atomic(path, srsly.json_dumps(result, indent=2))
+
+
+def check_normaliser(path: str | Path) -> tuple[int, list[str]]:
+    """Feed the gold figure spans of a file through the normaliser; return how many spans
+    were compared and a line for each whose value or unit disagrees with the gold one.
+    A gold span without a value (a vague figure) agrees when the normaliser gives none."""
+    nlp = spacy.blank("zh")
+    normaliser = FigureNormaliser()
+    compared, disagreements = 0, []
+    for line, task in read_jsonl_lines(path):
+        doc = normaliser(task_to_doc(nlp.vocab, task))
+        gold = {(s["start"], s["end"]): s for s in task.get("spans", [])}
+        has_values = any("value" in s or "unit" in s for s in gold.values())
+        for ent in doc.ents:
+            span = gold[(ent.start_char, ent.end_char)]
+            if ent.label_ not in normaliser.labels or not has_values:
+                continue
+            compared += 1
+            gold_value, gold_unit = span.get("value"), span.get("unit")
+            if gold_value is None:
+                ok = ent._.value is None
+            else:
+                ok = ent._.value is not None and math.isclose(ent._.value, gold_value, rel_tol=1e-9, abs_tol=1e-12) and ent._.unit == gold_unit
+            if not ok:
+                disagreements.append(
+                    f"{path}:{line}: {ent.label_} [{ent.text}] gold {gold_value} {gold_unit!r}, "
+                    f"normaliser {ent._.value} {ent._.unit!r}{' (' + ent._.value_error + ')' if ent._.value_error else ''}"
+                )
+    return compared, disagreements
