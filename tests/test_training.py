@@ -72,3 +72,14 @@ def test_pkuseg_config_trains_with_a_user_supplied_model(tiny_corpus):
     code = "import spacy, sys; nlp = spacy.load(sys.argv[1]); print([t.text for t in nlp('市公安局破获案件202起')])"
     result = run("-c", code, str(model), cwd=tiny_corpus)
     assert "'公安局'" in result.stdout
+
+
+def test_training_is_reproducible_for_a_seed(tiny_corpus, tmp_path):
+    first = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7")
+    copy = tmp_path / "first"
+    import shutil
+
+    shutil.copytree(first, copy)
+    second = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7")
+    for part in ("ner/model", "tok2vec/model", "change_linker/model.json"):
+        assert (copy / part).read_bytes() == (second / part).read_bytes(), part
