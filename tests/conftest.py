@@ -1,10 +1,12 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import spacy
 from spacy.training import Example
 
-from zh_metrics.corpus import read_jsonl_lines, task_to_doc
+from zh_metrics.corpus import read_jsonl_lines, task_to_doc, write_jsonl_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -37,3 +39,35 @@ def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
     path = tmp_path_factory.mktemp("pipeline") / "ruler-model"
     nlp.to_disk(path)
     return path
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def train(config: str, folder: Path, *overrides: str, name: str | None = None) -> Path:
+    """A few training steps on the tiny corpus; returns model-last."""
+    out = folder / (name or Path(config).stem)
+    run("-m", "spacy", "train", str(ROOT / config), "--output", str(out),
+        "--paths.train", str(folder / "train.spacy"), "--paths.dev", str(folder / "dev.spacy"),
+        "--training.max_steps", "6", "--training.eval_frequency", "3", *overrides)
+    return out / "model-last"
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory, corpus_tasks):
+    """A 40-task slice of the corpus converted for training, and 10 tasks for dev."""
+    folder = tmp_path_factory.mktemp("tiny")
+    write_jsonl_atomic(folder / "train.jsonl", corpus_tasks[:40])
+    write_jsonl_atomic(folder / "dev.jsonl", corpus_tasks[40:50])
+    for part in ("train", "dev"):
+        run("-m", "zh_metrics", "convert", str(folder / f"{part}.jsonl"), str(folder / f"{part}.spacy"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_corpus) -> Path:
+    """The project's full pipeline trained for a few steps: real components, weak weights."""
+    return train("configs/ner.cfg", tiny_corpus)

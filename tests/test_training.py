@@ -1,41 +1,11 @@
 """A tiny end-to-end training run: a slice of the corpus, a few steps, a fresh process loads it."""
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from zh_metrics.corpus import write_jsonl_atomic
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, run, train
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
-@pytest.fixture(scope="module")
-def tiny_corpus(tmp_path_factory, corpus_tasks):
-    folder = tmp_path_factory.mktemp("tiny")
-    write_jsonl_atomic(folder / "train.jsonl", corpus_tasks[:40])
-    write_jsonl_atomic(folder / "dev.jsonl", corpus_tasks[40:50])
-    for part in ("train", "dev"):
-        run("-m", "zh_metrics", "convert", str(folder / f"{part}.jsonl"), str(folder / f"{part}.spacy"))
-    return folder
-
-
-def train(config: str, folder: Path, *overrides: str) -> Path:
-    out = folder / Path(config).stem
-    run("-m", "spacy", "train", str(ROOT / config), "--output", str(out),
-        "--paths.train", str(folder / "train.spacy"), "--paths.dev", str(folder / "dev.spacy"),
-        "--training.max_steps", "6", "--training.eval_frequency", "3", *overrides)
-    return out / "model-last"
-
-
-def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus):
-    model = train("configs/ner.cfg", tiny_corpus)
+def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
+    model = tiny_model
     code = (
         "import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('破获案件202起,同比上升13.2%。');"
         "print(nlp.pipe_names, [t.text for t in doc][4:6])"
@@ -74,12 +44,8 @@ def test_pkuseg_config_trains_with_a_user_supplied_model(tiny_corpus):
     assert "'公安局'" in result.stdout
 
 
-def test_training_is_reproducible_for_a_seed(tiny_corpus, tmp_path):
-    first = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7")
-    copy = tmp_path / "first"
-    import shutil
-
-    shutil.copytree(first, copy)
-    second = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7")
+def test_training_is_reproducible_for_a_seed(tiny_corpus):
+    first = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7", name="seed7-a")
+    second = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7", name="seed7-b")
     for part in ("ner/model", "tok2vec/model", "change_linker/model.json"):
-        assert (copy / part).read_bytes() == (second / part).read_bytes(), part
+        assert (first / part).read_bytes() == (second / part).read_bytes(), part

@@ -165,6 +165,56 @@ def check_normaliser_command(
         typer.echo(f"{path}: value and unit agree on {agreed}/{compared} figure spans ({share})")
 
 
+@app.command("select")
+def select_command(
+    raw: List[str] = typer.Argument(..., help="Raw reports: .txt files, folders, or JSONL with `text`"),
+    n: int = typer.Option(200, "--n", help="How many paragraphs to pick"),
+    out: Path = typer.Option(..., "--out", help="Prodigy tasks to write (atomically)"),
+    model: Optional[Path] = typer.Option(None, help="Trained pipeline (default: the project's training/model-best)"),
+    corpus: List[Path] = typer.Option([Path("corpus/train.jsonl"), Path("corpus/dev.jsonl")], help="Corpus files whose near-duplicates are skipped"),
+) -> None:
+    """Pick the paragraphs the model is least sure of, pre-annotated for ner.manual / rel.manual."""
+    from .annotate import select
+    from .records import read_documents
+
+    documents, problems = read_documents(raw)
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        fail(f"{len(problems)} problem(s) in the input: nothing written")
+    corpus_texts: list[str] = []
+    for path in corpus:
+        if path.exists():
+            try:
+                corpus_texts.extend(t.get("text", "") for _, t in read_jsonl_lines(path))
+            except CorpusError as error:
+                fail(str(error))
+    paragraphs = [(name.split(":")[0], line, text) for name, paras in documents for line, text in paras]
+    nlp = _load_model(model)
+    tasks = select(nlp, paragraphs, corpus_texts, n)
+    write_jsonl_atomic(out, tasks)
+    typer.echo(f"{out}: {len(tasks)} tasks picked from {len(paragraphs)} paragraphs")
+
+
+@app.command("import")
+def import_command(
+    reviewed: Path = typer.Argument(..., help="Reviewed Prodigy JSONL (answer accept/reject/ignore)"),
+    into: Path = typer.Option(..., "--into", help="Corpus JSONL to merge into (may be empty or missing)"),
+) -> None:
+    """Merge accepted reviews into the corpus; replaced, skipped and invalid tasks are counted."""
+    from .annotate import import_reviewed
+
+    try:
+        summary = import_reviewed(reviewed, into)
+    except CorpusError as error:
+        fail(f"{error}: nothing imported")
+    for problem in summary.invalid:
+        typer.echo(problem, err=True)
+    typer.echo(f"{into}: {summary}")
+    if summary.invalid:
+        raise typer.Exit(1)
+
+
 def _load_model(model: Optional[Path]):
     from .records import ModelNotFound, load
 
