@@ -129,7 +129,9 @@ def test_lint_warnings(tmp_path, markup, expected):
 
 def test_lint_leaves_traps_alone(tmp_path):
     path = tmp_path / "b.txt"
-    path.write_text("## doc d-1 court\n2023年11月10日,[晋城警方](ORG)抓获一名嫌疑人,第3批名单公布,举报电话96110,年满65岁的老人。\n", encoding="utf8")
+    path.write_text(
+        "## doc d-1 court\n2023年11月10日,[晋城警方](ORG)抓获一名嫌疑人,第3批名单公布,举报电话96110,年满65岁的老人。\n"
+        "化解欠薪隐患[5宗](COUNT),欠薪投诉量同比下降[6.2%](RATE)。\n", encoding="utf8")
     assert validate_files([path]) == []
 
 

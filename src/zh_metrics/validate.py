@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .corpus import FIGURE_LABELS, LABELS, REL_LABEL, CorpusError, corpus_files, doc_id, read_tasks
+from .link import own_subject
 
 CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
@@ -162,7 +163,7 @@ def lint_task(task: dict[str, Any], path: str, line: int) -> list[Problem]:
             continue
         clause_start = max((m.end() for m in CLAUSE_END_RE.finditer(text, 0, span["start"])), default=0)
         before = [s for s in spans if clause_start <= s["start"] < span["start"]]
-        if before and before[-1]["label"] in FIGURE_LABELS:
+        if before and before[-1]["label"] in FIGURE_LABELS and not own_subject(text[before[-1]["end"] : span["start"]]):
             head = before[-1]
             problems.append(warn(
                 "relations",
