@@ -1,6 +1,7 @@
 """The `zh-metrics` / `python -m zh_metrics` command line."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -213,6 +214,65 @@ def import_command(
     typer.echo(f"{into}: {summary}")
     if summary.invalid:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    model: Path = typer.Argument(..., help="Trained pipeline directory"),
+    data: List[Path] = typer.Argument(..., help="Gold JSONL files to report on"),
+    also: List[Path] = typer.Option([], "--also", help="More gold files, reported only where they exist"),
+    curve: Path = typer.Option(Path("training/curve/curve.json"), help="Learning-curve results, shown when present"),
+    output_dir: Path = typer.Option(Path("training/report"), help="Where report.md, report.html and figures go"),
+) -> None:
+    """The evaluation report: per-label scores, errors, relations, values, baselines, speed."""
+    import datetime
+    import platform
+
+    import srsly
+
+    from .report import evaluate_file, render
+
+    nlp = _load_model(model)
+    try:
+        import jionlp
+    except ImportError:
+        jionlp = None
+    results = {}
+    for path in [*data, *[p for p in also if p.exists()]]:
+        try:
+            tasks = [t for _, t in read_jsonl_lines(path)]
+        except CorpusError as error:
+            fail(str(error))
+        results[str(path)] = evaluate_file(nlp, tasks, jionlp)
+    points = srsly.read_json(curve) if curve.exists() else None
+    meta = {
+        "model": str(model),
+        "command": "python -m zh_metrics report " + " ".join(sys.argv[2:]),
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+    render(results, points, output_dir, meta)
+    typer.echo(f"{output_dir / 'report.md'} and report.html written")
+
+
+@app.command("curve")
+def curve_command(
+    config: Path = typer.Option(Path("configs/ner.cfg"), help="Training config"),
+    train: Path = typer.Option(Path("corpus/train.jsonl"), help="Training corpus"),
+    dev: Path = typer.Option(Path("corpus/dev.jsonl"), help="Dev split used during training"),
+    eval_path: List[Path] = typer.Option([Path("../shared/data/dev.jsonl"), Path("corpus/dev.jsonl")], "--eval", help="Score on the first of these that exists"),
+    output_dir: Path = typer.Option(Path("training/curve"), help="Models and curve.json go here"),
+    fractions: List[float] = typer.Option([0.25, 0.5, 0.75, 1.0], "--fraction", help="Shares of the corpus"),
+) -> None:
+    """Learning curve: one training per share of the corpus, each scored on the real reports."""
+    from .curve import learning_curve
+
+    target = next((p for p in eval_path if p.exists()), None)
+    if target is None:
+        fail("none of the --eval files exists")
+    points = learning_curve(config, train, dev, target, output_dir, fractions, [])
+    for point in points:
+        typer.echo(f"{point['fraction']:.0%} ({point['tasks']} tasks): entities F {point['ents_f']:.3f}")
 
 
 def _load_model(model: Optional[Path]):
