@@ -309,3 +309,21 @@ def test_check_normaliser_reports_disagreements(tmp_path):
     compared, disagreements = check_normaliser(path)
     assert compared == 2 and len(disagreements) == 1
     assert disagreements[0].startswith(f"{path}:1: COUNT [2万人] gold 2000 '人', normaliser 20000 '人'")
+
+
+@pytest.mark.parametrize("text,spans,labels", [
+    ("不合格率分别为0.43%、0.53%、0.76%", [(7, 12), (13, 18), (19, 24)], ["PERCENT", "PERCENT", "PERCENT"]),
+    ("同比分别上升28.5%和76.6%", [(6, 11), (12, 17)], ["RATE", "RATE"]),
+    ("环比下降,降幅达39%", [(8, 11)], ["RATE"]),
+    ("由2012年的87.55%上升至2021年的98.62%", [(7, 13), (22, 28)], ["PERCENT", "PERCENT"]),
+    ("不合格率为2.40%,较2022年同期下降0.11个百分点", [(5, 10), (21, 29)], ["PERCENT", "RATE"]),
+    ("破案率60.72%,同比上升95.87%", [(3, 9), (14, 20)], ["PERCENT", "RATE"]),
+])
+def test_level_or_change_follows_the_words_before(text, spans, labels):
+    from zh_metrics.normalise import LevelOrChange
+
+    nlp = spacy.blank("zh")
+    wrong = ["RATE" if label == "PERCENT" else "PERCENT" for label in labels]
+    doc = task_to_doc(nlp.vocab, make_task(text, [make_span(s, e, w) for (s, e), w in zip(spans, wrong)]))
+    doc = LevelOrChange()(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [(text[s:e], label) for (s, e), label in zip(spans, labels)]

@@ -275,6 +275,41 @@ def curve_command(
         typer.echo(f"{point['fraction']:.0%} ({point['tasks']} tasks): entities F {point['ents_f']:.3f}")
 
 
+@app.command()
+def benchmark(
+    model: Path = typer.Argument(Path("training/model-best"), help="The pipeline to measure"),
+    reference: Optional[Path] = typer.Option(None, help="A reference pipeline measured the same way (spaCy's default NER)"),
+    texts: Path = typer.Option(Path("corpus/train.jsonl"), help="Corpus JSONL the benchmark texts are made from"),
+    n_texts: int = typer.Option(2000, help="Paragraphs for the throughput runs"),
+    stream_docs: int = typer.Option(100_000, help="Documents in the memory stream (0 to skip)"),
+    score_on: List[Path] = typer.Option([Path("../shared/data/dev.jsonl")], "--score-on", help="Gold files for micro F, where they exist"),
+) -> None:
+    """Characters and documents per second, scaling with size, peak memory, memory over a stream."""
+    import spacy
+
+    from .benchmark import corpus_paragraphs, format_benchmark, run_benchmark
+    from .evaluate import score_file
+
+    try:
+        paragraphs = corpus_paragraphs(texts)
+    except CorpusError as error:
+        fail(str(error))
+    measured = {}
+    for name, path, stream in (("pipeline", model, stream_docs), ("reference", reference, 0)):
+        if path is None:
+            continue
+        nlp = _load_model(path)
+        measured[name] = run_benchmark(nlp, paragraphs, n_texts, stream)
+        typer.echo(format_benchmark(f"{name}: {path}", measured[name]))
+        for gold in score_on:
+            if gold.exists():
+                typer.echo(f"micro F on {gold}: {score_file(nlp, gold)['ents_f']:.3f}")
+        del nlp
+    if len(measured) == 2:
+        ratio = measured["pipeline"]["one_process"]["chars_per_s"] / measured["reference"]["one_process"]["chars_per_s"]
+        typer.echo(f"pipeline / reference, one process: {ratio:.2f}x characters per second")
+
+
 def _load_model(model: Optional[Path]):
     from .records import ModelNotFound, load
 

@@ -305,3 +305,48 @@ class FigureNormaliser:
 def make_figure_normaliser(nlp: Language, name: str, labels: list[str], window: int) -> FigureNormaliser:
     """Reads the value, unit and qualifier of MONEY, COUNT, PERCENT and RATE entities."""
     return FigureNormaliser(labels, window)
+
+
+PERCENT_LIKE = re.compile(r"(?:%|％|百分点)$")
+BETWEEN_CHANGE_AND_VALUE = re.compile(r"(?:了|分别|均|依次|达到|达|为|约|近|超过|超|逾|\s)*")
+
+
+def is_change(before: str) -> bool:
+    """Whether the words before a percentage make it a change (RATE) rather than a level:
+    a direction word right before it (上升, 下降, 降幅达…), but not one that names a new
+    level (上升至, 降到)."""
+    match = None
+    for match in DIRECTION_RE.finditer(before):
+        pass
+    if match is None:
+        return False
+    tail = before[match.end() :]
+    return not tail.startswith(("至", "到")) and BETWEEN_CHANGE_AND_VALUE.fullmatch(tail) is not None
+
+
+class LevelOrChange:
+    """Relabels percentages by the annotation rule that separates them: after a change word a
+    percentage is a RATE, otherwise a level (PERCENT). Lists (分别为0.43%、0.53%) share the
+    words written before their first item."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = {e.end_char: e.start_char for e in doc.ents if e.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(e.text)}
+        ents = []
+        changed = False
+        for ent in doc.ents:
+            if ent.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(ent.text):
+                label = "RATE" if is_change(_rate_context(text, ent.start_char, starts)) else "PERCENT"
+                if label != ent.label_:
+                    ent = Span(doc, ent.start, ent.end, label=label)
+                    changed = True
+            ents.append(ent)
+        if changed:
+            doc.ents = ents
+        return doc
+
+
+@Language.factory("level_or_change")
+def make_level_or_change(nlp: Language, name: str) -> LevelOrChange:
+    """PERCENT or RATE for every percentage, by the words before it (docs/ANNOTATION.md)."""
+    return LevelOrChange()
