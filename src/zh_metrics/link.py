@@ -124,6 +124,7 @@ def pair_features(
     if subject:
         features[f"own_subject_end={subject[-1]}"] = 1.0
     position, length = run
+    features[f"own_subject={subject_kind}&list={length > 1}"] = 1.0
     if length > 1:
         # the i-th of k rates pairs with the (k-1-i)-th nearest figure before the list
         features[f"list_rank_match={rank == length - 1 - position}"] = 1.0
