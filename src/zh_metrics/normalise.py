@@ -117,20 +117,19 @@ def read_amount(text: str) -> tuple[Decimal, bool, str]:
     return parse_number(number), approx, rest
 
 
+QUALIFIERS_BEFORE = (("less_than", LESS_BEFORE), ("about", ABOUT_BEFORE), ("more_than", MORE_BEFORE))
+QUALIFIERS_AFTER = (("about", ABOUT_AFTER), ("more_than", MORE_AFTER), ("less_than", LESS_AFTER))
+
+
 def _context_qualifier(before: str, after: str) -> str | None:
+    """The qualifier the words right before or after a figure give it (近, 约, 逾…, 以上, 左右…)."""
     before = before.rstrip()
-    if before.endswith(LESS_BEFORE):
-        return "less_than"
-    if before.endswith(ABOUT_BEFORE):
-        return "about"
-    if before.endswith(MORE_BEFORE):
-        return "more_than"
-    if after.startswith(ABOUT_AFTER):
-        return "about"
-    if after.startswith(MORE_AFTER):
-        return "more_than"
-    if after.startswith(LESS_AFTER):
-        return "less_than"
+    for qualifier, words in QUALIFIERS_BEFORE:
+        if before.endswith(words):
+            return qualifier
+    for qualifier, words in QUALIFIERS_AFTER:
+        if after.startswith(words):
+            return qualifier
     return None
 
 
