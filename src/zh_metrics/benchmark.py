@@ -64,13 +64,14 @@ def size_scaling(nlp: Language, paragraphs: list[str], sizes: tuple[int, ...] = 
     return rows
 
 
-def stream_memory(nlp: Language, paragraphs: list[str], n_docs: int, every: int) -> list[tuple[int, float]]:
-    """RSS after every `every` documents of a stream of `n_docs` through nlp.pipe."""
+def stream_memory(nlp: Language, paragraphs: list[str], n_docs: int, every: int, max_chars: int = 60) -> list[tuple[int, float]]:
+    """RSS after every `every` documents of a stream of `n_docs` short documents (the first
+    `max_chars` characters of each paragraph) through nlp.pipe."""
     def stream() -> Iterator[str]:
         for i, para in enumerate(itertools.cycle(paragraphs)):
             if i >= n_docs:
                 return
-            yield para
+            yield para[:max_chars]
 
     samples = []
     gc.collect()
