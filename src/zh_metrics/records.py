@@ -24,7 +24,7 @@ from .link import sentence_bounds
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model-best"
 CLAUSE_BREAK = re.compile(r"[,，;；。:：、（(\n!！?？]")
-LEADING_FILLERS = re.compile(r"^(?:其中|同时|此外|另外|全年|今年以来|截至目前|目前|期间|共计|共|累计|合计|总计|并|还|已|均)+")
+LEADING_FILLERS = re.compile(r"^(?:其中|同时|此外|另外|全年|今年以来|截至目前|目前|期间|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计|并|还|已|均)+")
 TRAILING_FILLERS = re.compile(
     r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为|是|有|同比|环比|较去年同期|较上年|较去年|比上年|比去年"
     r"|上升|下降|增长|减少|提高|降低|增加|回落|了)+$"
