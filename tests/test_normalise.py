@@ -320,10 +320,32 @@ def test_check_normaliser_reports_disagreements(tmp_path):
     ("破案率60.72%,同比上升95.87%", [(3, 9), (14, 20)], ["PERCENT", "RATE"]),
 ])
 def test_level_or_change_follows_the_words_before(text, spans, labels):
-    from zh_metrics.normalise import LevelOrChange
+    from zh_metrics.rules import LevelOrChange
 
     nlp = spacy.blank("zh")
     wrong = ["RATE" if label == "PERCENT" else "PERCENT" for label in labels]
     doc = task_to_doc(nlp.vocab, make_task(text, [make_span(s, e, w) for (s, e), w in zip(spans, wrong)]))
     doc = LevelOrChange()(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [(text[s:e], label) for (s, e), label in zip(spans, labels)]
+
+
+@pytest.mark.parametrize("text,label,kept", [
+    ("扫黑除恶专项斗争", "CAMPAIGN", True),
+    ("“断卡”行动", "CAMPAIGN", True),
+    ("“云剑”", "CAMPAIGN", True),
+    ("“断卡行动2.0”", "CAMPAIGN", True),
+    ("防范电信网络诈骗犯罪宣传月", "CAMPAIGN", True),
+    ("夏夜治安巡查共投入警力", "CAMPAIGN", False),
+    ("公众娱乐场所", "CAMPAIGN", False),
+    ("打击整治工作取得显著成效。", "CAMPAIGN", False),
+    ("1,234人", "COUNT", True),
+    ("市公安局,市检察院", "ORG", False),
+    ("“大排查、大起底”", "CAMPAIGN", True),
+])
+def test_entity_shape(text, label, kept):
+    from zh_metrics.rules import EntityShape, keeps_shape
+
+    assert keeps_shape(text, label) is kept
+    nlp = spacy.blank("zh")
+    doc = task_to_doc(nlp.vocab, make_task("前" + text + "后", [make_span(1, 1 + len(text), label)]))
+    assert len(EntityShape()(doc).ents) == int(kept)

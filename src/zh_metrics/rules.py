@@ -1,0 +1,84 @@
+"""Annotation rules applied to predicted entities, where the rule itself decides: an entity
+never spans sentence punctuation, an unquoted campaign name ends with its type word, and a
+percentage is a change (RATE) only after a change word (docs/ANNOTATION.md)."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .normalise import DIRECTION_RE, _rate_context
+
+SENTENCE_PUNCT = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?!\d)")
+CAMPAIGN_END = re.compile(
+    r"(?:[”」』]|行动|专项行动|专案|斗争|整治|宣传月|宣传周|攻坚战|攻坚|战役|会战|保卫战|人民战争|攻势|检查|工程|计划|创建|"
+    r"活动|日|月|周|年|行动\d(?:\.\d)?|\d{4}|案|治理|排查|清查|清理|评查|查处|打击|执法|监督|督察|禁渔|百日)$"
+)
+PERCENT_LIKE = re.compile(r"(?:%|％|百分点)$")
+BETWEEN_CHANGE_AND_VALUE = re.compile(r"(?:了|分别|均|依次|达到|达|为|约|近|超过|超|逾|\s)*")
+
+
+def keeps_shape(text: str, label: str) -> bool:
+    """Whether an entity of this text and label can exist under the annotation rules."""
+    if SENTENCE_PUNCT.search(text):
+        return False
+    return label != "CAMPAIGN" or bool(CAMPAIGN_END.search(text))
+
+
+class EntityShape:
+    """Drops predicted entities whose shape the annotation rules exclude."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = doc.ents
+        kept = [e for e in ents if keeps_shape(e.text, e.label_)]
+        if len(kept) != len(ents):
+            doc.set_ents(kept, default="outside")
+        return doc
+
+
+def is_change(before: str) -> bool:
+    """Whether the words before a percentage make it a change (RATE) rather than a level:
+    a direction word right before it (上升, 下降, 降幅达…), but not one that names a new
+    level (上升至, 降到)."""
+    match = None
+    for match in DIRECTION_RE.finditer(before):
+        pass
+    if match is None:
+        return False
+    tail = before[match.end() :]
+    return not tail.startswith(("至", "到")) and BETWEEN_CHANGE_AND_VALUE.fullmatch(tail) is not None
+
+
+class LevelOrChange:
+    """Relabels percentages by the annotation rule that separates them: after a change word a
+    percentage is a RATE, otherwise a level (PERCENT). Lists (分别为0.43%、0.53%) share the
+    words written before their first item."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = {e.end_char: e.start_char for e in doc.ents if e.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(e.text)}
+        ents = []
+        changed = False
+        for ent in doc.ents:
+            if ent.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(ent.text):
+                label = "RATE" if is_change(_rate_context(text, ent.start_char, starts)) else "PERCENT"
+                if label != ent.label_:
+                    ent = Span(doc, ent.start, ent.end, label=label)
+                    changed = True
+            ents.append(ent)
+        if changed:
+            doc.ents = ents
+        return doc
+
+
+@Language.factory("level_or_change")
+def make_level_or_change(nlp: Language, name: str) -> LevelOrChange:
+    """PERCENT or RATE for every percentage, by the words before it (docs/ANNOTATION.md)."""
+    return LevelOrChange()
+
+
+@Language.factory("entity_shape")
+def make_entity_shape(nlp: Language, name: str) -> EntityShape:
+    """Drops entities that span sentence punctuation, and unquoted campaigns without a type word."""
+    return EntityShape()
