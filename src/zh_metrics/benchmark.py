@@ -64,7 +64,7 @@ def size_scaling(nlp: Language, paragraphs: list[str], sizes: tuple[int, ...] = 
     return rows
 
 
-def stream_memory(nlp: Language, paragraphs: list[str], n_docs: int, every: int, max_chars: int = 60) -> list[tuple[int, float]]:
+def stream_memory(nlp: Language, paragraphs: list[str], n_docs: int, every: int, max_chars: int = 20) -> list[tuple[int, float]]:
     """RSS after every `every` documents of a stream of `n_docs` short documents (the first
     `max_chars` characters of each paragraph) through nlp.pipe."""
     def stream() -> Iterator[str]:
