@@ -38,9 +38,9 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = 500) -> tuple[
     return left, right.start() if right else min(len(text), end + reach)
 
 
-def sentence_groups(doc: Doc) -> list[list[Span]]:
+def sentence_groups(doc: Doc, text: str | None = None) -> list[list[Span]]:
     """The entities of each sentence, in order (one pass over the text, one over the entities)."""
-    breaks = [m.end() for m in SENTENCE_END.finditer(doc.text)]
+    breaks = [m.end() for m in SENTENCE_END.finditer(doc.text if text is None else text)]
     groups: dict[int, list[Span]] = {}
     for ent in doc.ents:
         groups.setdefault(bisect_right(breaks, ent.start_char), []).append(ent)
@@ -70,14 +70,14 @@ def own_subject(between: str) -> str:
     return CHANGE_WORDS.sub("", clause)
 
 
-def rate_runs(doc: Doc, group: list[Span]) -> dict[int, tuple[int, int]]:
+def rate_runs(text: str, group: list[Span]) -> dict[int, tuple[int, int]]:
     """For each rate in a list of rates (28.5%和76.6%; 10%、16.4%、24.7%): its position in
     the list and the list's length, by index in `group`."""
     runs: list[list[int]] = []
     for i, ent in enumerate(group):
         if ent.label_ != "RATE":
             continue
-        if runs and runs[-1][-1] == i - 1 and LIST_GLUE.fullmatch(doc.text[group[i - 1].end_char : ent.start_char]):
+        if runs and runs[-1][-1] == i - 1 and LIST_GLUE.fullmatch(text[group[i - 1].end_char : ent.start_char]):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -85,10 +85,9 @@ def rate_runs(doc: Doc, group: list[Span]) -> dict[int, tuple[int, int]]:
 
 
 def pair_features(
-    doc: Doc, group: list[Span], head_index: int, rate_index: int, rank: int, run: tuple[int, int] = (0, 1)
+    text: str, group: list[Span], head_index: int, rate_index: int, rank: int, run: tuple[int, int] = (0, 1)
 ) -> dict[str, float]:
-    """What tells a reader which figure a rate belongs to."""
-    text = doc.text
+    """What tells a reader which figure a rate belongs to (`text` is the doc's text, read once)."""
     head, rate = group[head_index], group[rate_index]
     between = text[head.end_char : rate.start_char]
     ents_between = group[head_index + 1 : rate_index]
@@ -139,14 +138,15 @@ def pair_features(
 
 def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list[dict[str, float]]]]:
     """Each rate with its candidate figures and their features."""
-    for group in sentence_groups(doc):
-        runs = rate_runs(doc, group)
+    text = doc.text  # built anew on every access: read it once per doc
+    for group in sentence_groups(doc, text):
+        runs = rate_runs(text, group)
         for rate_index, rate in enumerate(group):
             if rate.label_ != "RATE":
                 continue
             heads = candidate_heads(group, rate_index, max_back)
             if heads:
-                rows = [pair_features(doc, group, h, rate_index, rank, runs[rate_index]) for rank, h in enumerate(heads)]
+                rows = [pair_features(text, group, h, rate_index, rank, runs[rate_index]) for rank, h in enumerate(heads)]
                 yield rate, [group[h] for h in heads], rows
 
 

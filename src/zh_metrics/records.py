@@ -73,10 +73,9 @@ def load(path: str | Path | None = None) -> Language:
     return spacy.load(path)
 
 
-def indicator_of(doc: Doc, span: Span) -> str:
+def indicator_of(doc: Doc, span: Span, text: str) -> str:
     """The words naming what a figure counts: back from the figure to the clause start or
-    the previous entity, without fillers such as 共/累计 or change words."""
-    text = doc.text
+    the previous entity, without fillers such as 共/累计 or change words (`text`: the doc's)."""
     left = max((m.end() for m in CLAUSE_BREAK.finditer(text, max(0, span.start_char - 40), span.start_char)), default=max(0, span.start_char - 40))
     i = span.start - 1
     while i >= 0 and doc[i].idx >= left:
@@ -93,9 +92,8 @@ SOURCE_BEFORE = re.compile(r"(?:来源|来自|稿源|据)\s*[:：]?\s*$")
 SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|报道|消息|客户端|网讯|[(（]记者)")
 
 
-def is_source(ent: Span) -> bool:
+def is_source(ent: Span, text: str) -> bool:
     """A byline or source (来源: XX日报, XX社北京3月1日电): who reports, not who acts."""
-    text = ent.doc.text
     before = text[max(0, ent.start_char - 6) : ent.start_char]
     after = text[ent.end_char : ent.end_char + 12]
     return bool(SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after) or re.match(r"^\S{0,4}\d{1,2}月\d{1,2}日电", after))
@@ -118,15 +116,17 @@ def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]
 def extract_document(docs: list[Doc]) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs, in order. Each figure
     gets the organisation and campaign nearest before it in the document, else the first."""
-    orgs = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "ORG" and not is_source(e)]
+    texts = [doc.text for doc in docs]  # Doc.text is rebuilt on every access
+    orgs = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "ORG" and not is_source(e, texts[i])]
     campaigns = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"]
     metrics = []
     for i, doc in enumerate(docs):
         for ent, rate in _figures_with_changes(doc):
-            left, right = sentence_bounds(doc.text, ent.start_char, ent.end_char)
+            text = texts[i]
+            left, right = sentence_bounds(text, ent.start_char, ent.end_char)
             is_rate = ent.label_ == "RATE"
             metrics.append(Metric(
-                indicator=indicator_of(doc, ent),
+                indicator=indicator_of(doc, ent, text),
                 label=ent.label_,
                 text=ent.text,
                 value=None if is_rate else ent._.value,
@@ -135,7 +135,7 @@ def extract_document(docs: list[Doc]) -> list[Metric]:
                 change=None if rate is None else Change(rate._.value, rate._.unit, rate._.basis, rate.text),
                 organisation=_in_scope(orgs, (i, ent.start_char)),
                 campaign=_in_scope(campaigns, (i, ent.start_char)),
-                sentence=doc.text[left:right].strip(),
+                sentence=text[left:right].strip(),
                 start=ent.start_char,
                 end=ent.end_char,
             ))
