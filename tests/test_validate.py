@@ -150,3 +150,10 @@ def test_cli_exit_codes_and_strict(tmp_path):
     bad = write(tmp_path / "dev.jsonl", ["{nope"])
     result = run_cli("validate", str(bad))
     assert result.returncode == 1 and f"{bad}:1: json:" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_markup_flag_reads_any_suffix(tmp_path):
+    path = tmp_path / "batch.markup"
+    path.write_text("## doc d-1 court\n审结案件[3件](COUNT)。\n", encoding="utf8")
+    assert run_cli("validate", "--markup", str(path)).returncode == 0
+    assert run_cli("validate", str(path)).returncode == 1

@@ -22,13 +22,13 @@ def fail(message: str, code: int = 1) -> None:
 def validate(
     files: List[Path] = typer.Argument(..., help="JSONL corpus files, markup (.txt) files, or folders of them"),
     strict: bool = typer.Option(False, "--strict", help="Treat lint warnings as errors"),
-    markup: bool = typer.Option(False, "--markup", help="Accepted for clarity: .txt files are always read as markup"),
+    markup: bool = typer.Option(False, "--markup", help="Read every file as markup (.txt files always are)"),
     lint: bool = typer.Option(True, "--lint/--no-lint", help="Also flag likely breaks of the annotation rules"),
 ) -> None:
     """Check corpus files; print `file:line: field: message` for every problem."""
     from .validate import validate_files
 
-    problems = validate_files(files, lint=lint)
+    problems = validate_files(files, lint=lint, markup=markup)
     for problem in problems:
         typer.echo(str(problem))
     n_errors = sum(p.severity == "error" for p in problems)

@@ -262,9 +262,11 @@ def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_tasks(path: str | Path, on_error: ErrorHandler | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Read tasks from JSONL or markup (by suffix), with their line numbers."""
-    if str(path).endswith(".txt"):
+def read_tasks(
+    path: str | Path, on_error: ErrorHandler | None = None, markup: bool = False
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Read tasks from markup (a .txt file, or any file with `markup`) or JSONL, with line numbers."""
+    if markup or str(path).endswith(".txt"):
         yield from read_markup(path, on_error)
     else:
         yield from read_jsonl_lines(path, on_error)

@@ -178,9 +178,9 @@ def lint_task(task: dict[str, Any], path: str, line: int) -> list[Problem]:
     return problems
 
 
-def validate_files(paths: Iterable[str | Path], lint: bool = True) -> list[Problem]:
+def validate_files(paths: Iterable[str | Path], lint: bool = True, markup: bool = False) -> list[Problem]:
     """Check every task of every file, then what only shows across files: repeated texts,
-    and documents split between train and dev."""
+    and documents split between train and dev. `markup` reads every file as markup."""
     problems: list[Problem] = []
     seen_text: dict[str, tuple[str, int]] = {}
     doc_files: dict[str, tuple[str, int, str]] = {}
@@ -191,7 +191,7 @@ def validate_files(paths: Iterable[str | Path], lint: bool = True) -> list[Probl
             problems.append(Problem(error.path, error.line, error.field, error.message))
 
         try:
-            for line, task in read_tasks(path, on_error=collect):
+            for line, task in read_tasks(path, on_error=collect, markup=markup):
                 found = check_task(task, path, line)
                 problems.extend(found)
                 if found:
