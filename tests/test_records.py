@@ -113,7 +113,7 @@ def test_cli_predict_writes_prodigy_tasks(ruler_pipeline, tmp_path):
     result = cli("predict", str(ruler_pipeline), str(source), str(out))
     assert result.returncode == 0, result.stderr
     (task,) = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
-    assert task["meta"] == {"id": "x"} and isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    assert task["meta"] == {"source": str(source), "line": 1, "id": "x"} and isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
     tokens = task["tokens"]
     assert all(tokens[i]["id"] == i and task["text"][t["start"]:t["end"]] == t["text"] for i, t in enumerate(tokens))
     first = task["spans"][0]

@@ -333,26 +333,27 @@ def predict(
 
     tasks = _read_text_tasks(input_path)
     nlp = _load_model(model)
-    docs = nlp.pipe((t["text"] for t in tasks), batch_size=batch_size)
+    docs = nlp.pipe((t["text"] for _, t in tasks), batch_size=batch_size)
     out = []
-    for task, doc in zip(tasks, docs):
-        predicted = prediction_task(doc, task.get("meta"))
+    for (line, task), doc in zip(tasks, docs):
+        meta = {"source": str(input_path), "line": line, **(task.get("meta") or {})}
+        predicted = prediction_task(doc, meta)
         out.append({**{k: v for k, v in task.items() if k not in predicted and not k.startswith("_")}, **predicted})
     write_jsonl_atomic(output_path, out)
     typer.echo(f"{output_path}: {len(out)} tasks, {sum(len(t['spans']) for t in out)} spans, "
                f"{sum(len(t['relations']) for t in out)} relations")
 
 
-def _read_text_tasks(path: Path) -> list[dict]:
-    """JSONL tasks that each have a non-empty `text`; any bad line stops the run with its place."""
+def _read_text_tasks(path: Path) -> list[tuple[int, dict]]:
+    """(line, task) for JSONL tasks that each have a `text`; any bad line stops the run with its place."""
     problems: list[str] = []
-    tasks: list[dict] = []
+    tasks: list[tuple[int, dict]] = []
     try:
         for line, task in read_jsonl_lines(path, on_error=lambda e: problems.append(str(e))):
             if not isinstance(task, dict) or not isinstance(task.get("text"), str):
                 problems.append(f"{path}:{line}: text: missing or not a string")
             else:
-                tasks.append(task)
+                tasks.append((line, task))
     except CorpusError as error:
         problems.append(str(error))
     if problems:
