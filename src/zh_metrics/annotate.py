@@ -89,15 +89,15 @@ def select(
     docs = list(nlp.pipe((text for _, _, text in fresh), batch_size=batch_size))
     prepared = [nlp.get_pipe("tok2vec")(nlp.make_doc(doc.text)) for doc in docs] if "tok2vec" in nlp.pipe_names else [nlp.make_doc(d.text) for d in docs]
     margins = ner_margins(nlp, prepared)
+    certainties = [link_uncertainty(doc, nlp) for doc in docs]
     ranked = sorted(
-        zip(fresh, docs, margins),
-        key=lambda item: (min(item[2], link_uncertainty(item[1], nlp)), item[0][0], item[0][1]),
+        zip(fresh, docs, margins, certainties),
+        key=lambda item: (min(item[2], item[3]), item[0][0], item[0][1]),
     )
-    tasks = []
-    for (source, line, _), doc, margin in ranked[:n]:
-        tasks.append(prediction_task(doc, {"source": source, "line": line, "ner_margin": round(margin, 4),
-                                           "link_certainty": round(link_uncertainty(doc, nlp), 4)}))
-    return tasks
+    return [
+        prediction_task(doc, {"source": source, "line": line, "ner_margin": round(margin, 4), "link_certainty": round(certainty, 4)})
+        for (source, line, _), doc, margin, certainty in ranked[:n]
+    ]
 
 
 @dataclass
