@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from .corpus import FIGURE_LABELS
+from .tokenizer import doc_text
 
 SENTENCE_END = re.compile(r"[。！!？?；;\n…]")
 RESPECTIVELY = ("分别", "依次")
@@ -38,9 +39,9 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = 500) -> tuple[
     return left, right.start() if right else min(len(text), end + reach)
 
 
-def sentence_groups(doc: Doc, text: str | None = None) -> list[list[Span]]:
+def sentence_groups(doc: Doc) -> list[list[Span]]:
     """The entities of each sentence, in order (one pass over the text, one over the entities)."""
-    breaks = [m.end() for m in SENTENCE_END.finditer(doc.text if text is None else text)]
+    breaks = [m.end() for m in SENTENCE_END.finditer(doc_text(doc))]
     groups: dict[int, list[Span]] = {}
     for ent in doc.ents:
         groups.setdefault(bisect_right(breaks, ent.start_char), []).append(ent)
@@ -57,6 +58,7 @@ def _bucket(n: int) -> str:
     return str(n) if n < 5 else ("5-9" if n < 10 else ("10-19" if n < 20 else "20+"))
 
 
+DIRECTION = re.compile(r"上升|下降|增长|减少|提高|降低|增加|提升|上涨|回落|下滑")
 CHANGE_WORDS = re.compile(
     r"同比|环比|与|相比|是|的|较|比|去年|上年|前年|上月|上季度?|年初|年末|季末|月末|同期|\d+年|\d+月份?|"
     r"分别|均|依次|上升|下降|增长|减少|提高|降低|增加|提升|上涨|回落|下滑|多增|少增|降幅|增幅|涨幅|了|为|达到|达|约|近|超过|超|逾|\s"
@@ -65,9 +67,39 @@ CHANGE_WORDS = re.compile(
 
 def own_subject(between: str) -> str:
     """Words naming what changed, written after the last comma before the rate
-    (…3宗,欠薪案件同比下降2%: 欠薪案件) — a sign the rate is not about the figure before."""
-    clause = re.split(r"[,，;；:：]", between)[-1]
-    return CHANGE_WORDS.sub("", clause)
+    (…3宗,欠薪案件同比下降2%: 欠薪案件) — a sign the rate is not about the figure before.
+    When that clause only gives the size of a change told just before (…数量环比下降,降幅达39%),
+    the subject is in the clause that tells it."""
+    clauses = re.split(r"[,，;；:：]", between)
+    subject = CHANGE_WORDS.sub("", clauses[-1])
+    if not subject and len(clauses) > 1 and DIRECTION.search(clauses[-2]):
+        subject = CHANGE_WORDS.sub("", clauses[-2])
+    return subject
+
+
+CLAUSE_BREAK = re.compile(r"[,，、;；:：。！!？?\n]")
+SUBJECT_ITEM_BREAK = re.compile(r"、|和|及|与")
+# characters that name no indicator of their own (measure words, 的, scope words)
+GENERIC_CHARS = frozenset("的数量总各类共全年月其中人起件名次个万亿元")
+
+
+def indicator_before(text: str, head: Span) -> str:
+    """The words naming a figure: its clause up to the figure (抓获犯罪嫌疑人 in
+    …、抓获犯罪嫌疑人300人)."""
+    start = max(0, head.start_char - 16)
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(text, start, head.start_char)]
+    return text[breaks[-1] if breaks else start : head.start_char]
+
+
+def subject_overlap(subject: str, indicator: str, run: tuple[int, int]) -> int:
+    """How many content characters the rate's named subject shares with the figure's words.
+    In a list of rates under a list of subjects (批捕、起诉人数同比分别下降a和b) each rate
+    is compared with its own subject."""
+    items = [item for item in SUBJECT_ITEM_BREAK.split(subject) if item]
+    position, length = run
+    if length > 1 and len(items) == length:
+        subject = items[position]
+    return len((set(subject) - GENERIC_CHARS) & set(indicator))
 
 
 def rate_runs(text: str, group: list[Span]) -> dict[int, tuple[int, int]]:
@@ -116,14 +148,23 @@ def pair_features(
         # In a 分别 list the i-th rate after the cue pairs with the i-th figure before it.
         f"list_offset={_bucket(abs(n_rates - n_figures))}": 1.0,
     }
-    subject = own_subject(text[(ents_between[-1].end_char if ents_between else head.end_char) : rate.start_char])
+    position, length = run
+    # a list of rates shares the words written before its first rate
+    run_start = rate_index - position
+    subject = own_subject(text[group[run_start - 1].end_char : group[run_start].start_char])
     subject_kind = "none" if not subject else ("short" if len(subject) < 4 else "long")
     features[f"own_subject={subject_kind}"] = 1.0
     features[f"own_subject={subject_kind}&rank={min(rank, 2)}"] = 1.0
     if subject:
         features[f"own_subject_end={subject[-1]}"] = 1.0
-    position, length = run
     features[f"own_subject={subject_kind}&list={length > 1}"] = 1.0
+    if subject:
+        shared = subject_overlap(subject, indicator_before(text, head), run)
+        features[f"subject_overlap={min(shared, 2)}"] = 1.0
+        features[f"subject_overlap={min(shared, 2)}&list={length > 1}"] = 1.0
+    # a change already told in an earlier clause between them (…38个,…数量首次环比下降,降幅达39%)
+    earlier_clauses = re.split(r"[,，;；:：]", between)[:-1]
+    features["direction_in_earlier_clause"] = float(any(DIRECTION.search(c) for c in earlier_clauses))
     if length > 1:
         # the i-th of k rates pairs with the (k-1-i)-th nearest figure before the list
         features[f"list_rank_match={rank == length - 1 - position}"] = 1.0
@@ -138,8 +179,8 @@ def pair_features(
 
 def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list[dict[str, float]]]]:
     """Each rate with its candidate figures and their features."""
-    text = doc.text  # built anew on every access: read it once per doc
-    for group in sentence_groups(doc, text):
+    text = doc_text(doc)
+    for group in sentence_groups(doc):
         runs = rate_runs(text, group)
         for rate_index, rate in enumerate(group):
             if rate.label_ != "RATE":
@@ -158,25 +199,33 @@ class ChangeLinker:
         self.threshold = threshold
         self.max_back = max_back
         self.C = C
-        self.vectorizer: DictVectorizer | None = None
-        self.weights: np.ndarray | None = None
+        self.weights: dict[str, float] | None = None  # feature name -> weight
         self.bias = 0.0
 
     # -- prediction
     def _scores(self, rows: list[dict[str, float]]) -> np.ndarray:
-        if self.vectorizer is None or self.weights is None:
+        if self.weights is None:
             raise ValueError(f"{self.name} is not initialised: train the pipeline first")
-        X = self.vectorizer.transform(rows)
-        return 1.0 / (1.0 + np.exp(-(X @ self.weights + self.bias)))
+        # a sum over the few features each pair has: faster than vectorising the rows
+        weights = self.weights
+        logits = np.array([sum(weights.get(f, 0.0) * v for f, v in row.items()) for row in rows]) + self.bias
+        return 1.0 / (1.0 + np.exp(-logits))
 
     def __call__(self, doc: Doc) -> Doc:
         relations = []
-        for rate, heads, rows in rate_pairs(doc, self.max_back):
-            scores = self._scores(rows)
-            best = int(np.argmax(scores))
-            if scores[best] >= self.threshold:
-                head = heads[best]
-                relations.append((head.start_char, head.end_char, rate.start_char, rate.end_char))
+        if any(ent.label_ == "RATE" for ent in doc.ents):
+            pairs = list(rate_pairs(doc, self.max_back))
+            if pairs:
+                # one vectoriser call per document: it costs more than the scoring itself
+                scores = self._scores([row for _, _, rows in pairs for row in rows])
+                offset = 0
+                for rate, heads, _ in pairs:
+                    these = scores[offset : offset + len(heads)]
+                    offset += len(heads)
+                    best = int(np.argmax(these))
+                    if these[best] >= self.threshold:
+                        head = heads[best]
+                        relations.append((head.start_char, head.end_char, rate.start_char, rate.end_char))
         doc._.relations = relations
         return doc
 
@@ -199,11 +248,11 @@ class ChangeLinker:
                 labels.extend(int((h.start_char, h.end_char, rate.start_char, rate.end_char) in gold) for h in heads)
         if not rows or len(set(labels)) < 2:
             raise ValueError(f"{self.name}: the training data has no (figure, rate) pairs to learn links from")
-        self.vectorizer = DictVectorizer(sparse=True)
-        X = self.vectorizer.fit_transform(rows)
+        vectorizer = DictVectorizer(sparse=True)
+        X = vectorizer.fit_transform(rows)
         model = LogisticRegression(C=self.C, max_iter=2000)
         model.fit(X, np.array(labels))
-        self.weights = model.coef_[0]
+        self.weights = dict(zip(vectorizer.feature_names_, model.coef_[0].tolist()))
         self.bias = float(model.intercept_[0])
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
@@ -227,18 +276,15 @@ class ChangeLinker:
         return self.from_bytes((Path(path) / "model.json").read_bytes())
 
     def _state(self) -> dict[str, Any]:
-        if self.vectorizer is None or self.weights is None:
+        if self.weights is None:
             return {"features": [], "weights": [], "bias": 0.0}
-        return {"features": list(self.vectorizer.feature_names_), "weights": self.weights.tolist(), "bias": self.bias}
+        return {"features": list(self.weights), "weights": list(self.weights.values()), "bias": self.bias}
 
     def _load_state(self, state: dict[str, Any]) -> None:
         if not state["features"]:
-            self.vectorizer, self.weights = None, None
+            self.weights = None
             return
-        self.vectorizer = DictVectorizer(sparse=True)
-        self.vectorizer.feature_names_ = list(state["features"])
-        self.vectorizer.vocabulary_ = {f: i for i, f in enumerate(state["features"])}
-        self.weights = np.asarray(state["weights"], dtype=float)
+        self.weights = dict(zip(state["features"], map(float, state["weights"])))
         self.bias = float(state["bias"])
 
 
