@@ -15,6 +15,7 @@ from typing import Iterable
 import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from .tokenizer import doc_text
 
 FIGURE_LABELS = ("MONEY", "COUNT", "PERCENT", "RATE")
 CURRENCIES = ("美元", "港元", "港币", "欧元", "日元", "英镑", "澳元", "澳门元", "韩元", "新台币", "卢布", "加元", "人民币")
@@ -277,7 +278,7 @@ class FigureNormaliser:
         self.window = window
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         rate_starts = {ent.end_char: ent.start_char for ent in doc.ents if ent.label_ == "RATE"}
         for ent in doc.ents:
             if ent.label_ not in self.labels:

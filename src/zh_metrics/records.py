@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from .corpus import FIGURE_LABELS
 from .link import sentence_bounds
+from .tokenizer import doc_text
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model-best"
 CLAUSE_BREAK = re.compile(r"[,，;；。:：、（(\n!！?？]")
@@ -116,7 +117,7 @@ def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]
 def extract_document(docs: list[Doc]) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs, in order. Each figure
     gets the organisation and campaign nearest before it in the document, else the first."""
-    texts = [doc.text for doc in docs]  # Doc.text is rebuilt on every access
+    texts = [doc_text(doc) for doc in docs]
     orgs = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "ORG" and not is_source(e, texts[i])]
     campaigns = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"]
     metrics = []

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .normalise import DIRECTION_RE, _rate_context
+from .tokenizer import doc_text
 
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?!\d)")
 CAMPAIGN_END = re.compile(
@@ -56,7 +57,7 @@ class LevelOrChange:
     words written before their first item."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         starts = {e.end_char: e.start_char for e in doc.ents if e.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(e.text)}
         ents = []
         changed = False

@@ -15,6 +15,16 @@ from spacy.vocab import Vocab
 
 RUN_RE = re.compile(r"[0-9０-９]+(?:[.,．，][0-9０-９]+)*|[A-Za-zＡ-Ｚａ-ｚ]+|\s+|.", re.S)
 CHAR_RE = re.compile(r"\s+|.", re.S)
+TEXT_KEY = ("zh_metrics", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once: spaCy rebuilds `Doc.text` from its tokens on every access,
+    which costs more than the rule components themselves. A doc's text never changes."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
 
 
 class CharTokenizer:
@@ -34,7 +44,9 @@ class CharTokenizer:
             else:
                 words.append(piece)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
