@@ -49,3 +49,15 @@ def test_training_is_reproducible_for_a_seed(tiny_corpus):
     second = train("configs/ner.cfg", tiny_corpus, "--system.seed", "7", name="seed7-b")
     for part in ("ner/model", "tok2vec/model", "change_linker/model.json"):
         assert (first / part).read_bytes() == (second / part).read_bytes(), part
+
+
+def test_transition_config_trains_and_gives_beam_margins(tiny_corpus):
+    """The accurate comparison config (spaCy's transition NER) still trains, loads and feeds
+    `select`, whose uncertainty comes from the beam there and from tag scores in the default."""
+    model = train("configs/ner_transition.cfg", tiny_corpus)
+    code = (
+        "import spacy, sys; from zh_metrics.annotate import ner_margins;"
+        "nlp = spacy.load(sys.argv[1]); docs = [nlp.get_pipe('tok2vec')(nlp.make_doc(t)) for t in ('破获案件202起', '市公安局')];"
+        "print(type(nlp.get_pipe('ner')).__name__, all(m >= 0 for m in ner_margins(nlp, docs)))"
+    )
+    assert run("-c", code, str(model), cwd=tiny_corpus).stdout.split() == ["EntityRecognizer", "True"]

@@ -46,9 +46,12 @@ class NearDuplicates:
 
 
 def ner_margins(nlp: Language, docs: list[Doc], beam_width: int = 2) -> list[float]:
-    """Per doc, the score margin between the NER's best and second-best analyses, per token:
-    small where one different decision would change the entities."""
+    """Per doc, how near the NER came to another analysis: small where one different decision
+    would change the entities. A tagger NER gives its own (`margins`); for spaCy's transition
+    NER it is the gap between the two best beam analyses, per token."""
     ner = nlp.get_pipe("ner")
+    if hasattr(ner, "margins"):
+        return ner.margins(docs)
     margins = []
     for doc, beam in zip(docs, ner.beam_parse(docs, beam_width=beam_width)):
         scores = sorted(beam.scores, reverse=True)
