@@ -43,7 +43,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
-def throughput(nlp: Language, texts: list[str], n_process: int = 1, batch_size: int = 64) -> dict[str, float]:
+def throughput(nlp: Language, texts: list[str], n_process: int = 1, batch_size: int = 256) -> dict[str, float]:
     chars = sum(map(len, texts))
     start = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
@@ -81,12 +81,13 @@ def stream_memory(nlp: Language, paragraphs: list[str], n_docs: int, every: int,
     return samples
 
 
-def run_benchmark(nlp: Language, paragraphs: list[str], n_texts: int, stream_docs: int) -> dict[str, Any]:
+def run_benchmark(nlp: Language, paragraphs: list[str], n_texts: int, stream_docs: int, batch_size: int = 256) -> dict[str, Any]:
     texts = paragraphs[:n_texts]
     nlp(texts[0])  # warm-up
     result = {
-        "one_process": throughput(nlp, texts, 1),
-        "two_processes": throughput(nlp, texts, 2),
+        "batch_size": batch_size,
+        "one_process": throughput(nlp, texts, 1, batch_size),
+        "two_processes": throughput(nlp, texts, 2, batch_size),
         "scaling": size_scaling(nlp, paragraphs),
         "peak_mb": peak_mb(),
     }
@@ -98,7 +99,7 @@ def run_benchmark(nlp: Language, paragraphs: list[str], n_texts: int, stream_doc
 def format_benchmark(name: str, result: dict[str, Any]) -> str:
     one, two = result["one_process"], result["two_processes"]
     lines = [
-        f"== {name}",
+        f"== {name}  (nlp.pipe batches of {result['batch_size']} paragraphs)",
         f"one process:   {one['chars_per_s']:>10,.0f} chars/s  {one['docs_per_s']:>8,.1f} docs/s",
         f"two processes: {two['chars_per_s']:>10,.0f} chars/s  {two['docs_per_s']:>8,.1f} docs/s",
         f"peak memory:   {result['peak_mb']:>10,.0f} MB",

@@ -282,6 +282,7 @@ def benchmark(
     texts: Path = typer.Option(Path("corpus/train.jsonl"), help="Corpus JSONL the benchmark texts are made from"),
     n_texts: int = typer.Option(2000, help="Paragraphs for the throughput runs"),
     stream_docs: int = typer.Option(100_000, help="Documents in the memory stream (0 to skip)"),
+    batch_size: int = typer.Option(256, help="Paragraphs per nlp.pipe batch, the same for both pipelines"),
     score_on: List[Path] = typer.Option([Path("../shared/data/dev.jsonl")], "--score-on", help="Gold files for micro F, where they exist"),
 ) -> None:
     """Characters and documents per second, scaling with size, peak memory, memory over a stream."""
@@ -299,7 +300,7 @@ def benchmark(
         if path is None:
             continue
         nlp = _load_model(path)
-        measured[name] = run_benchmark(nlp, paragraphs, n_texts, stream)
+        measured[name] = run_benchmark(nlp, paragraphs, n_texts, stream, batch_size)
         typer.echo(format_benchmark(f"{name}: {path}", measured[name]))
         for gold in score_on:
             if gold.exists():
