@@ -8,10 +8,10 @@ def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
     model = tiny_model
     code = (
         "import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('破获案件202起,同比上升13.2%。');"
-        "print(nlp.pipe_names, [t.text for t in doc][4:6])"
+        "print(nlp.pipe_names, [t.text for t in doc][4:6], doc.tensor.size)"
     )
     result = run("-c", code, str(model), cwd=tiny_corpus)
-    assert result.stdout.strip() == "['tok2vec', 'ner', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起']"
+    assert result.stdout.strip() == "['tok2vec', 'ner', 'release_tensor', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
     scores = run("-m", "zh_metrics", "evaluate", str(model), str(tiny_corpus / "dev.jsonl"))
     assert "micro" in scores.stdout and "COUNT" in scores.stdout and "HAS_CHANGE" in scores.stdout
     linker_state = (model / "change_linker" / "model.json").read_text(encoding="utf8")

@@ -42,12 +42,14 @@ def PairFeatures(attrs: list[str]) -> Model[list[Doc], list[Ints2d]]:
 
 
 @registry.architectures("zh_metrics.PairHashEmbed.v1")
-def pair_hash_embed(width: int, attrs: list[str], rows: list[int], pair_rows: int) -> Model[list[Doc], list[Floats2d]]:
+def pair_hash_embed(
+    width: int, attrs: list[str], rows: list[int], pair_rows: int, maxout_pieces: int = 3
+) -> Model[list[Doc], list[Floats2d]]:
     """spaCy's MultiHashEmbed over `attrs`, plus tables for the pairs of the first attribute
-    (NORM: character pairs) with the token before and after."""
+    (NORM: character pairs) with the token before and after, mixed by one maxout layer."""
     if len(rows) != len(attrs):
         raise ValueError(f"zh_metrics.PairHashEmbed.v1: {len(rows)} row counts for {len(attrs)} attributes")
     sizes = [*rows, pair_rows, pair_rows]
     embeddings = [HashEmbed(width, n, column=i, seed=8 + i, dropout=0.0) for i, n in enumerate(sizes)]
-    mix = with_array(Maxout(width, width * len(embeddings), nP=3, dropout=0.0, normalize=True))
+    mix = with_array(Maxout(width, width * len(embeddings), nP=maxout_pieces, dropout=0.0, normalize=True))
     return chain(PairFeatures(attrs), list2ragged(), with_array(concatenate(*embeddings)), mix, ragged2list())

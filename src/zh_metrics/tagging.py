@@ -2,8 +2,9 @@
 
 spaCy's transition-based NER takes a state step per token with a small network behind it;
 on this machine that loop costs more than the whole CNN under it. Scoring every token at once
-and decoding the tags afterwards costs one matrix product, and the best valid tag sequence is
-the same as the transition system's kind of output: non-overlapping, well-formed spans.
+costs one matrix product; decoding keeps the per-token argmax where it obeys the BILUO rules and
+runs Viterbi over the stretches where it does not, so the output is what the transition system
+gives: non-overlapping, well-formed spans.
 """
 from __future__ import annotations
 
@@ -196,3 +197,16 @@ class BiluoTagger(TrainablePipe):
 def make_biluo_ner(nlp: Language, name: str, model: Model, scorer: Callable | None) -> BiluoTagger:
     """Entities from per-token BILUO scores: a fast alternative to the transition-based NER."""
     return BiluoTagger(nlp.vocab, model, name, scorer=scorer)
+
+
+def release_tensor(doc: Doc) -> Doc:
+    """Drops the token vectors once the NER has read them: nothing later uses them, and they
+    would be copied between processes with every doc (`--n-process`) and kept in memory with it."""
+    doc.tensor = doc.tensor[:0]
+    return doc
+
+
+@Language.factory("release_tensor")
+def make_release_tensor(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """Frees each doc's token vectors after the components that read them (see `release_tensor`)."""
+    return release_tensor
