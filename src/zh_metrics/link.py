@@ -162,6 +162,7 @@ def pair_features(
         shared = subject_overlap(subject, indicator_before(text, head), run)
         features[f"subject_overlap={min(shared, 2)}"] = 1.0
         features[f"subject_overlap={min(shared, 2)}&list={length > 1}"] = 1.0
+        features[f"subject_overlap={min(shared, 2)}&own_subject={subject_kind}"] = 1.0
     # a change already told in an earlier clause between them (…38个,…数量首次环比下降,降幅达39%)
     earlier_clauses = re.split(r"[,，;；:：]", between)[:-1]
     features["direction_in_earlier_clause"] = float(any(DIRECTION.search(c) for c in earlier_clauses))
@@ -194,7 +195,7 @@ def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list
 class ChangeLinker:
     """Links RATE entities to their figure; relations go to `doc._.relations` as char offsets."""
 
-    def __init__(self, name: str = "change_linker", threshold: float = 0.5, max_back: int = 8, C: float = 1.0) -> None:
+    def __init__(self, name: str = "change_linker", threshold: float = 0.55, max_back: int = 8, C: float = 1.0) -> None:
         self.name = name
         self.threshold = threshold
         self.max_back = max_back
@@ -311,7 +312,7 @@ def score_relations(examples: Iterable[Example]) -> dict[str, float]:
 
 @Language.factory(
     "change_linker",
-    default_config={"threshold": 0.5, "max_back": 8, "C": 1.0},
+    default_config={"threshold": 0.55, "max_back": 8, "C": 1.0},
     default_score_weights={"rel_micro_f": 0.0, "rel_micro_p": None, "rel_micro_r": None},
 )
 def make_change_linker(nlp: Language, name: str, threshold: float, max_back: int, C: float) -> ChangeLinker:
