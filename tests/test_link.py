@@ -64,7 +64,7 @@ def links_of(linker, normaliser, vocab, text, marked):
 def test_rates_of_other_named_indicators_stay_unlinked(corpus_tasks):
     vocab = spacy.blank("zh").vocab
     linker, normaliser = fitted(corpus_tasks, vocab)
-    text = "检查企业860家、下达整改通知书214份,全市事故起数、死亡人数同比分别下降12.5%、9.1%。"
+    text = "检查企业860家、下达整改通知书214份,全市事故起数和死亡人数同比分别下降12.5%、9.1%。"
     marked = [("860家", "COUNT"), ("214份", "COUNT"), ("12.5%", "RATE"), ("9.1%", "RATE")]
     assert links_of(linker, normaliser, vocab, text, marked) == []
     text = "排查隐患1,260处,全市火灾起数同比明显下降,降幅达18.4%。"
