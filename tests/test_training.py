@@ -61,3 +61,19 @@ def test_transition_config_trains_and_gives_beam_margins(tiny_corpus):
         "print(type(nlp.get_pipe('ner')).__name__, all(m >= 0 for m in ner_margins(nlp, docs)))"
     )
     assert run("-c", code, str(model), cwd=tiny_corpus).stdout.split() == ["EntityRecognizer", "True"]
+
+
+def test_trained_pipeline_runs_in_spawned_workers(tiny_model, tiny_corpus):
+    """nlp.pipe(n_process=2) pickles the pipeline where workers are spawned (macOS, Windows)."""
+    code = (
+        "import multiprocessing as mp, sys\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method('spawn')\n"
+        "    import spacy\n"
+        "    nlp = spacy.load(sys.argv[1])\n"
+        "    texts = ['破获案件202起,同比上升13.2%。'] * 12\n"
+        "    docs = list(nlp.pipe(texts, n_process=2, batch_size=3))\n"
+        "    print(len(docs), [t.text for t in docs[-1]][4:6])\n"
+    )
+    result = run("-c", code, str(tiny_model), cwd=tiny_corpus)
+    assert result.stdout.strip().splitlines()[-1] == "12 ['202', '起']"

@@ -29,16 +29,18 @@ def pair_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def PairFeatures(attrs: list[str]) -> Model[list[Doc], list[Ints2d]]:
     """The token attributes as columns, then the left and right pair ids of the first one."""
+    return Model("pair_features", pair_features_forward, attrs={"columns": attrs})
 
-    def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
-        features = []
-        for doc in docs:
-            columns = doc.to_array(attrs).reshape((len(doc), len(attrs))).astype(np.uint64)
-            left, right = pair_ids(columns[:, 0])
-            features.append(model.ops.asarray2i(np.column_stack([columns, left, right]), dtype="uint64"))
-        return features, lambda d_features: []
 
-    return Model("pair_features", forward, attrs={"columns": attrs})
+def pair_features_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
+    # a module-level function, so the model pickles for nlp.pipe(n_process=...) under spawn
+    attrs = model.attrs["columns"]
+    features = []
+    for doc in docs:
+        columns = doc.to_array(attrs).reshape((len(doc), len(attrs))).astype(np.uint64)
+        left, right = pair_ids(columns[:, 0])
+        features.append(model.ops.asarray2i(np.column_stack([columns, left, right]), dtype="uint64"))
+    return features, lambda d_features: []
 
 
 @registry.architectures("zh_metrics.PairHashEmbed.v1")
