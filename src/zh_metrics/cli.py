@@ -374,6 +374,8 @@ def extract(
     batch_size: int = typer.Option(64, help="Paragraphs per batch in nlp.pipe"),
 ) -> None:
     """One record per figure: indicator, value, unit, change, organisation, campaign."""
+    from threadpoolctl import threadpool_limits
+
     from .records import extract_document, format_records, read_documents
 
     if format not in ("jsonl", "csv", "table"):
@@ -391,8 +393,10 @@ def extract(
 
         docs_iter = tqdm(docs_iter, total=len(flat), unit="para", file=sys.stderr)
     by_document: dict[str, list] = {}
-    for (doc_name, line, _), doc in zip(flat, docs_iter):
-        by_document.setdefault(doc_name, []).append((line, doc))
+    # several processes share the cores: one BLAS thread each, or they would crowd each other
+    with threadpool_limits(limits=1 if n_process > 1 else None):
+        for (doc_name, line, _), doc in zip(flat, docs_iter):
+            by_document.setdefault(doc_name, []).append((line, doc))
     records = []
     for doc_name, paras in by_document.items():
         for metric in extract_document([doc for _, doc in paras]):
