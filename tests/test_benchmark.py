@@ -1,5 +1,10 @@
 """The benchmark's parts on a small scale (figures themselves come from the workflow)."""
+import subprocess
+import sys
+
 import zh_metrics
+from conftest import ROOT, run
+from zh_metrics.corpus import write_jsonl_atomic
 from zh_metrics.benchmark import document_of, format_benchmark, run_benchmark
 
 
@@ -18,3 +23,24 @@ def test_benchmark_measures_every_part(ruler_pipeline, corpus_tasks):
     assert [n for n, _ in result["stream"]] == list(range(20, 201, 20))
     report = format_benchmark("ruler", result)
     assert "chars/s" in report and "stream of 200 docs" in report
+
+
+def test_benchmark_command_measures_pipeline_and_reference(ruler_pipeline, corpus_tasks, tmp_path):
+    """Both pipelines each in a fresh process, the reference also on numpy's BLAS, and the
+    ratios; the same saved pipeline stands for both here."""
+    texts = tmp_path / "texts.jsonl"
+    write_jsonl_atomic(texts, corpus_tasks[:40])
+    result = run("-m", "zh_metrics", "benchmark", str(ruler_pipeline), "--reference", str(ruler_pipeline),
+                 "--texts", str(texts), "--n-texts", "20", "--stream-docs", "100", "--score-on", str(texts))
+    out = result.stdout
+    assert out.count("first pass over the texts") == 2 and "stream of 100 docs" in out
+    assert "== reference on numpy's BLAS, one process:" in out
+    assert out.count(f"micro F on {texts}:") == 2
+    ratios = [float(line.split(": ")[1].split("x")[0]) for line in out.splitlines() if line.startswith("pipeline / ")]
+    assert len(ratios) == 2 and all(r > 0 for r in ratios)
+
+
+def test_benchmark_names_a_missing_pipeline(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "zh_metrics", "benchmark", str(tmp_path / "none"), "--stream-docs", "0"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "no trained pipeline at" in result.stderr and "Traceback" not in result.stderr
