@@ -37,6 +37,15 @@ def test_extract_gives_one_row_per_figure(nlp):
     assert rows[0]["sentence"] == "破获电信网络诈骗案件202起,环比上升132.18%" and (rows[0]["start"], rows[0]["end"]) == (10, 14)
 
 
+@pytest.mark.parametrize("text,indicator", [
+    ("晋城市公安局在“断卡”行动中破获电信网络诈骗案件202起。", "破获电信网络诈骗案件"),
+    ("“断卡”行动开展以来共抓获176人。", "抓获"),
+    ("中小学生溺水事故202起。", "中小学生溺水事故"),
+])
+def test_indicator_leaves_out_the_frame_around_an_entity(nlp, text, indicator):
+    assert zh_metrics.extract(text, nlp)[0].indicator == indicator
+
+
 def test_scope_is_nearest_before_else_the_documents_first(nlp):
     paragraphs = ["破获案件202起。", "晋城市公安局开展“断卡”行动,抓获176人。", "冻结资金3.2亿元。"]
     metrics = extract_document([nlp(p) for p in paragraphs])

@@ -26,6 +26,7 @@ from .tokenizer import doc_text
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "training" / "model-best"
 CLAUSE_BREAK = re.compile(r"[,，;；。:：、（(\n!！?？]")
 LEADING_FILLERS = re.compile(r"^(?:其中|同时|此外|另外|全年|今年以来|截至目前|目前|期间|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计|并|还|已|均)+")
+AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中)")
 TRAILING_FILLERS = re.compile(
     r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为|是|有|同比|环比|较去年同期|较上年|较去年|比上年|比去年"
     r"|上升|下降|增长|减少|提高|降低|增加|回落|了)+$"
@@ -78,13 +79,17 @@ def indicator_of(doc: Doc, span: Span, text: str) -> str:
     """The words naming what a figure counts: back from the figure to the clause start or
     the previous entity, without fillers such as 共/累计 or change words (`text`: the doc's)."""
     left = max((m.end() for m in CLAUSE_BREAK.finditer(text, max(0, span.start_char - 40), span.start_char)), default=max(0, span.start_char - 40))
+    after_entity = False
     i = span.start - 1
     while i >= 0 and doc[i].idx >= left:
         if doc[i].ent_iob_ != "O":  # the last token of the previous entity
             left = doc[i].idx + len(doc[i].text)
+            after_entity = True
             break
         i -= 1
     phrase = text[left : span.start_char].strip()
+    if after_entity:  # 在“断卡”行动中破获…: the frame around the entity is not the indicator
+        phrase = AFTER_ENTITY_FRAME.sub("", phrase)
     phrase = LEADING_FILLERS.sub("", phrase)
     return TRAILING_FILLERS.sub("", phrase).strip()
 
