@@ -1,4 +1,5 @@
 """A tiny end-to-end training run: a slice of the corpus, a few steps, a fresh process loads it."""
+import json
 from pathlib import Path
 
 from conftest import ROOT, run, train
@@ -77,3 +78,15 @@ def test_trained_pipeline_runs_in_spawned_workers(tiny_model, tiny_corpus):
     )
     result = run("-c", code, str(tiny_model), cwd=tiny_corpus)
     assert result.stdout.strip().splitlines()[-1] == "12 ['202', '起']"
+
+
+def test_packaged_pipeline_installs_and_loads_by_name(tiny_model, tmp_path):
+    """spacy package builds an sdist that requires zh-metrics; installed, it loads by name."""
+    run("-m", "spacy", "package", str(tiny_model), str(tmp_path), "--name", "tiny", "--version", "0.0.1", "--build", "sdist")
+    (sdist,) = tmp_path.glob("zh_tiny-0.0.1/dist/zh_tiny-0.0.1.tar.gz")
+    meta = json.loads((tmp_path / "zh_tiny-0.0.1" / "meta.json").read_text(encoding="utf8"))
+    assert any(r.startswith("zh-metrics") for r in meta["requirements"])
+    target = tmp_path / "site"
+    run("-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(sdist))
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import spacy; nlp = spacy.load('zh_tiny'); print(nlp.pipe_names[-1])"
+    assert run("-c", code, str(target), cwd=tmp_path).stdout.strip() == "change_linker"
