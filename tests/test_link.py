@@ -78,7 +78,7 @@ def test_subject_told_in_the_clause_before_a_size_clause():
 
 
 def test_each_rate_of_a_list_is_compared_with_its_own_named_subject():
-    # 批捕、起诉人数同比分别下降 a 和 b: the second rate's subject is 起诉人数
+    # 批捕、起诉人数较上年分别减少 a 和 b: the second rate's subject is 起诉人数
     assert subject_overlap("批捕、起诉人数", "提起公诉", (1, 2)) == 1  # 诉; 起 is a measure word too
     assert subject_overlap("批捕、起诉人数", "全年批准逮捕犯罪嫌疑人", (0, 2)) == 2
     assert subject_overlap("事故起数、死亡人数", "下达整改通知书", (0, 2)) == 0

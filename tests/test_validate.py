@@ -97,7 +97,7 @@ def test_same_text_twice_and_in_train_and_dev(tmp_path):
 
 def test_document_split_between_train_and_dev(tmp_path):
     train = write(tmp_path / "train.jsonl", [good_task(doc="a")])
-    dev = write(tmp_path / "dev.jsonl", [good_task("破获案件202起,同比上升13.2%,另有其他。", doc="a")])
+    dev = write(tmp_path / "dev.jsonl", [good_task("破获案件202起,同比上升13.2%;另有其他。", doc="a")])
     problems = validate_files([train, dev])
     assert [(p.line, p.field) for p in problems] == [(1, "meta.doc")]
 

@@ -67,8 +67,8 @@ CHANGE_WORDS = re.compile(
 
 def own_subject(between: str) -> str:
     """Words naming what changed, written after the last comma before the rate
-    (…3宗,欠薪案件同比下降2%: 欠薪案件) — a sign the rate is not about the figure before.
-    When that clause only gives the size of a change told just before (…数量环比下降,降幅达39%),
+    (…5起,欠薪案件同比下降4%: 欠薪案件) — a sign the rate is not about the figure before.
+    When that clause only gives the size of a change told just before (…数量环比下降,降幅达27%),
     the subject is in the clause that tells it."""
     clauses = re.split(r"[,，;；:：]", between)
     subject = CHANGE_WORDS.sub("", clauses[-1])
@@ -93,7 +93,7 @@ def indicator_before(text: str, head: Span) -> str:
 
 def subject_overlap(subject: str, indicator: str, run: tuple[int, int]) -> int:
     """How many content characters the rate's named subject shares with the figure's words.
-    In a list of rates under a list of subjects (批捕、起诉人数同比分别下降a和b) each rate
+    In a list of rates under a list of subjects (批捕、起诉人数分别下降a和b) each rate
     is compared with its own subject."""
     items = [item for item in SUBJECT_ITEM_BREAK.split(subject) if item]
     position, length = run
@@ -103,7 +103,7 @@ def subject_overlap(subject: str, indicator: str, run: tuple[int, int]) -> int:
 
 
 def rate_runs(text: str, group: list[Span]) -> dict[int, tuple[int, int]]:
-    """For each rate in a list of rates (28.5%和76.6%; 10%、16.4%、24.7%): its position in
+    """For each rate in a list of rates (31.2%和64.5%; 12%、15.3%、21.8%): its position in
     the list and the list's length, by index in `group`."""
     runs: list[list[int]] = []
     for i, ent in enumerate(group):

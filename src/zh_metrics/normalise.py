@@ -156,7 +156,7 @@ def normalise_amount(text: str, label: str, before: str, after: str) -> Normalis
 
 def _rate_context(text: str, start: int, rate_starts: dict[int, int]) -> str:
     """The words before a rate that give its direction and basis. In a 分别 list
-    (上升28.5%和76.6%) a rate takes the words before the first rate of the list."""
+    (上升31.2%和64.5%) a rate takes the words before the first rate of the list."""
     pos = start
     while True:
         head = text[max(0, pos - 8) : pos]

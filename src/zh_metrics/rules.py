@@ -53,7 +53,7 @@ def is_change(before: str) -> bool:
 
 class LevelOrChange:
     """Relabels percentages by the annotation rule that separates them: after a change word a
-    percentage is a RATE, otherwise a level (PERCENT). Lists (分别为0.43%、0.53%) share the
+    percentage is a RATE, otherwise a level (PERCENT). Lists (分别为0.38%、0.61%) share the
     words written before their first item."""
 
     def __call__(self, doc: Doc) -> Doc:
