@@ -6,16 +6,28 @@ Each gold MONEY span that carries a reviewed value is given to both: our normali
 words around it, JioNLP with the span text (and a currency named just before it). A result
 agrees when value and unit equal the gold ones.
 """
+
 from __future__ import annotations
 
 import argparse
 import math
 from pathlib import Path
 
-from zh_metrics.corpus import read_jsonl_lines, write_atomic
-from zh_metrics.normalise import CURRENCIES, normalise
+from zh_metrics.corpus.jsonl import read_jsonl_lines
+from zh_metrics.files import write_atomic
+from zh_metrics.pipeline.normalise import normalise
+from zh_metrics.pipeline.vocabulary import CURRENCIES
 
-JIO_UNITS = {"元": "元", "人民币": "元", "美元": "美元", "港元": "港元", "港币": "港元", "欧元": "欧元", "日元": "日元", "英镑": "英镑"}
+JIO_UNITS = {
+    "元": "元",
+    "人民币": "元",
+    "美元": "美元",
+    "港元": "港元",
+    "港币": "港元",
+    "欧元": "欧元",
+    "日元": "日元",
+    "英镑": "英镑",
+}
 
 
 def gold_money(path: str):
@@ -54,7 +66,10 @@ def main() -> None:
     args = parser.parse_args()
     import jionlp as jio
 
-    lines = ["| gold file | MONEY spans with a value | zh-metrics agrees | JioNLP parse_money agrees |", "|---|---|---|---|"]
+    lines = [
+        "| gold file | MONEY spans with a value | zh-metrics agrees | JioNLP parse_money agrees |",
+        "|---|---|---|---|",
+    ]
     disagreements = []
     for path in args.files:
         if not Path(path).exists():
@@ -74,8 +89,10 @@ def main() -> None:
             ours_ok += ok_ours
             jio_ok += ok_jio
             if not (ok_ours and ok_jio):
-                disagreements.append(f"| {Path(path).name} | {text[s:e]} | {span['value']} {span['unit']} | "
-                                     f"{ours.value} {ours.unit} | {jio_value} {jio_unit} |")
+                disagreements.append(
+                    f"| {Path(path).name} | {text[s:e]} | {span['value']} {span['unit']} | "
+                    f"{ours.value} {ours.unit} | {jio_value} {jio_unit} |"
+                )
         if n:
             lines.append(f"| {path} | {n} | {ours_ok} ({ours_ok / n:.1%}) | {jio_ok} ({jio_ok / n:.1%}) |")
     report = "\n".join(lines)

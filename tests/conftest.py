@@ -6,17 +6,32 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from zh_metrics.corpus import read_jsonl_lines, task_to_doc, write_jsonl_atomic
+from zh_metrics.corpus.jsonl import read_jsonl_lines
+from zh_metrics.corpus.tasks import task_to_doc
+from zh_metrics.files import write_jsonl_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 # Entities a rule-based stand-in for the trained NER finds, so pipeline tests are exact.
 RULER_PATTERNS = [
-    ("ORG", "晋城市公安局"), ("ORG", "市公安局"), ("ORG", "太行日报"), ("CAMPAIGN", "“断卡”行动"),
-    ("CAMPAIGN", "夏季治安打击整治行动"), ("COUNT", "202起"), ("COUNT", "176人"), ("COUNT", "1,204起"),
-    ("COUNT", "3,118人"), ("MONEY", "3.2亿元"), ("MONEY", "3000余万元"), ("RATE", "132.18%"),
-    ("RATE", "43.09%"), ("RATE", "21.5%"), ("RATE", "37.2%"), ("RATE", "3.1%"), ("PERCENT", "60.72%"),
+    ("ORG", "晋城市公安局"),
+    ("ORG", "市公安局"),
+    ("ORG", "太行日报"),
+    ("CAMPAIGN", "“断卡”行动"),
+    ("CAMPAIGN", "夏季治安打击整治行动"),
+    ("COUNT", "202起"),
+    ("COUNT", "176人"),
+    ("COUNT", "1,204起"),
+    ("COUNT", "3,118人"),
+    ("MONEY", "3.2亿元"),
+    ("MONEY", "3000余万元"),
+    ("RATE", "132.18%"),
+    ("RATE", "43.09%"),
+    ("RATE", "21.5%"),
+    ("RATE", "37.2%"),
+    ("RATE", "3.1%"),
+    ("PERCENT", "60.72%"),
 ]
 
 
@@ -30,12 +45,16 @@ def corpus_tasks() -> list[dict]:
 def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
     """A saved pipeline: the project's tokenizer, an entity ruler instead of the statistical
     NER, and the real normaliser and linker (fitted on the corpus)."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}})
+    nlp = spacy.blank(
+        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
+    )
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": label, "pattern": text} for label, text in RULER_PATTERNS])
     nlp.add_pipe("figure_normaliser")
     linker = nlp.add_pipe("change_linker")
-    linker.initialize(lambda: [Example(task_to_doc(nlp.vocab, t), task_to_doc(nlp.vocab, t)) for t in corpus_tasks], nlp=nlp)
+    linker.initialize(
+        lambda: [Example(task_to_doc(nlp.vocab, t), task_to_doc(nlp.vocab, t)) for t in corpus_tasks], nlp=nlp
+    )
     path = tmp_path_factory.mktemp("pipeline") / "ruler-model"
     nlp.to_disk(path)
     return path
@@ -50,9 +69,23 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def train(config: str, folder: Path, *overrides: str, name: str | None = None) -> Path:
     """A few training steps on the tiny corpus; returns model-last."""
     out = folder / (name or Path(config).stem)
-    run("-m", "spacy", "train", str(ROOT / config), "--output", str(out),
-        "--paths.train", str(folder / "train.spacy"), "--paths.dev", str(folder / "dev.spacy"),
-        "--training.max_steps", "6", "--training.eval_frequency", "3", *overrides)
+    run(
+        "-m",
+        "spacy",
+        "train",
+        str(ROOT / config),
+        "--output",
+        str(out),
+        "--paths.train",
+        str(folder / "train.spacy"),
+        "--paths.dev",
+        str(folder / "dev.spacy"),
+        "--training.max_steps",
+        "6",
+        "--training.eval_frequency",
+        "3",
+        *overrides,
+    )
     return out / "model-last"
 
 

@@ -1,10 +1,13 @@
 """The annotation loop: select → (review) → import."""
+
 import json
 import subprocess
 import sys
 
-from zh_metrics.annotate import NearDuplicates, canonical, import_reviewed
-from zh_metrics.corpus import make_span, make_task, read_jsonl_lines, write_jsonl_atomic
+from zh_metrics.corpus.annotate import NearDuplicates, canonical, import_reviewed
+from zh_metrics.corpus.jsonl import read_jsonl_lines
+from zh_metrics.corpus.tasks import make_span, make_task
+from zh_metrics.files import write_jsonl_atomic
 
 
 def cli(*args):
@@ -48,7 +51,11 @@ def test_select_writes_prodigy_tasks_and_skips_corpus_duplicates(tiny_model, tmp
 
 def test_round_trip_predict_review_import(ruler_pipeline, tmp_path):
     source = tmp_path / "in.jsonl"
-    texts = ["破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。", "冻结资金3.2亿元,发案数同比下降3.1%。", "晋城市公安局开展“断卡”行动。"]
+    texts = [
+        "破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。",
+        "冻结资金3.2亿元,发案数同比下降3.1%。",
+        "晋城市公安局开展“断卡”行动。",
+    ]
     source.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf8")
     predicted = tmp_path / "predicted.jsonl"
     assert cli("predict", str(ruler_pipeline), str(source), str(predicted)).returncode == 0
@@ -73,9 +80,18 @@ def test_round_trip_predict_review_import(ruler_pipeline, tmp_path):
     assert [t["text"] for t in after] == [texts[1], keep["text"], texts[0]]
     assert after[0] == canonical(tasks[1]) and after[1] == keep and after[2] == canonical(tasks[0])
     text = after[2]["text"]
-    pairs = [(text[r["head_span"]["start"]:r["head_span"]["end"]], text[r["child_span"]["start"]:r["child_span"]["end"]]) for r in after[2]["relations"]]
+    pairs = [
+        (text[r["head_span"]["start"] : r["head_span"]["end"]], text[r["child_span"]["start"] : r["child_span"]["end"]])
+        for r in after[2]["relations"]
+    ]
     assert pairs == [("1,204起", "21.5%"), ("3,118人", "37.2%")]
-    assert [s["label"] for s in after[0]["spans"]] == ["MONEY"] and after[0]["tokens"][0] == {"text": "冻", "start": 0, "end": 1, "id": 0, "ws": False}
+    assert [s["label"] for s in after[0]["spans"]] == ["MONEY"] and after[0]["tokens"][0] == {
+        "text": "冻",
+        "start": 0,
+        "end": 1,
+        "id": 0,
+        "ws": False,
+    }
 
 
 def test_import_reports_invalid_tasks_by_line_and_skips_them(tmp_path):

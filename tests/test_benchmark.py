@@ -1,11 +1,12 @@
 """The benchmark's parts on a small scale (figures themselves come from the workflow)."""
+
 import subprocess
 import sys
 
 import zh_metrics
 from conftest import ROOT, run
-from zh_metrics.corpus import write_jsonl_atomic
-from zh_metrics.benchmark import document_of, format_benchmark, run_benchmark
+from zh_metrics.files import write_jsonl_atomic
+from zh_metrics.measure.benchmark import document_of, format_benchmark, run_benchmark
 
 
 def test_document_sizes():
@@ -30,8 +31,22 @@ def test_benchmark_command_measures_pipeline_and_reference(ruler_pipeline, corpu
     ratios; the same saved pipeline stands for both here."""
     texts = tmp_path / "texts.jsonl"
     write_jsonl_atomic(texts, corpus_tasks[:40])
-    result = run("-m", "zh_metrics", "benchmark", str(ruler_pipeline), "--reference", str(ruler_pipeline),
-                 "--texts", str(texts), "--n-texts", "20", "--stream-docs", "100", "--score-on", str(texts))
+    result = run(
+        "-m",
+        "zh_metrics",
+        "benchmark",
+        str(ruler_pipeline),
+        "--reference",
+        str(ruler_pipeline),
+        "--texts",
+        str(texts),
+        "--n-texts",
+        "20",
+        "--stream-docs",
+        "100",
+        "--score-on",
+        str(texts),
+    )
     out = result.stdout
     assert out.count("first pass over the texts") == 2 and "stream of 100 docs" in out
     assert "== reference on numpy's BLAS, one process:" in out
@@ -41,6 +56,10 @@ def test_benchmark_command_measures_pipeline_and_reference(ruler_pipeline, corpu
 
 
 def test_benchmark_names_a_missing_pipeline(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "zh_metrics", "benchmark", str(tmp_path / "none"), "--stream-docs", "0"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "zh_metrics", "benchmark", str(tmp_path / "none"), "--stream-docs", "0"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 1 and "no trained pipeline at" in result.stderr and "Traceback" not in result.stderr

@@ -1,14 +1,19 @@
 """`zh_metrics.numpy_blas.v1`: the default pipeline multiplies through numpy, with the same results."""
+
 import numpy
 import spacy
 from thinc.api import NumpyOps, Ops, get_current_ops, set_current_ops
 
-from zh_metrics.blas import create_numpy_blas
+from zh_metrics.pipeline.blas import create_numpy_blas
 
 
 def component_ops(nlp) -> list:
-    return [node.ops for _, pipe in nlp.pipeline if hasattr(pipe, "model") and hasattr(pipe.model, "walk")
-            for node in pipe.model.walk()]
+    return [
+        node.ops
+        for _, pipe in nlp.pipeline
+        if hasattr(pipe, "model") and hasattr(pipe.model, "walk")
+        for node in pipe.model.walk()
+    ]
 
 
 def test_default_pipeline_multiplies_through_numpy(tiny_model):

@@ -1,21 +1,18 @@
 import pytest
 import spacy
 
-from zh_metrics.corpus import (
+from zh_metrics.corpus.jsonl import read_jsonl_lines
+from zh_metrics.corpus.markup import parse_markup_line, read_markup, to_markup
+from zh_metrics.corpus.tasks import (
     CorpusError,
     char_tokens,
     doc_to_task,
     is_dev_document,
     make_span,
     make_task,
-    parse_markup_line,
-    read_jsonl_lines,
-    read_markup,
     task_to_doc,
-    to_markup,
-    write_atomic,
-    write_jsonl_atomic,
 )
+from zh_metrics.files import write_atomic, write_jsonl_atomic
 
 LINE = "[晋城市公安局](ORG)开展[“断卡”行动](CAMPAIGN),破获案件[202起](COUNT#a),同比上升[32.1%](RATE>a),环比下降[5%](RATE>a)。"
 
@@ -23,8 +20,12 @@ LINE = "[晋城市公安局](ORG)开展[“断卡”行动](CAMPAIGN),破获案�
 def test_markup_line_gives_offsets_and_relations():
     text, spans, relations = parse_markup_line(LINE, "x.txt", 1)
     assert text == "晋城市公安局开展“断卡”行动,破获案件202起,同比上升32.1%,环比下降5%。"
-    assert [(text[s["start"]:s["end"]], s["label"]) for s in spans] == [
-        ("晋城市公安局", "ORG"), ("“断卡”行动", "CAMPAIGN"), ("202起", "COUNT"), ("32.1%", "RATE"), ("5%", "RATE"),
+    assert [(text[s["start"] : s["end"]], s["label"]) for s in spans] == [
+        ("晋城市公安局", "ORG"),
+        ("“断卡”行动", "CAMPAIGN"),
+        ("202起", "COUNT"),
+        ("32.1%", "RATE"),
+        ("5%", "RATE"),
     ]
     count = text.index("202起")
     assert relations == [
@@ -36,15 +37,18 @@ def test_markup_line_gives_offsets_and_relations():
 def test_markup_line_break_escape():
     text, spans, _ = parse_markup_line(r"标题\n来源: [太行日报](ORG)", "x.txt", 1)
     assert text == "标题\n来源: 太行日报"
-    assert text[spans[0]["start"]:spans[0]["end"]] == "太行日报"
+    assert text[spans[0]["start"] : spans[0]["end"]] == "太行日报"
 
 
-@pytest.mark.parametrize("line,field", [
-    ("[x](COUTN)", "label"),
-    ("破获[3起](COUNT#a)[4起](COUNT#a)", "markup"),
-    ("上升[3%](RATE>b)", "relations"),
-    ("破获[3起](COUNT 未闭合", "markup"),
-])
+@pytest.mark.parametrize(
+    "line,field",
+    [
+        ("[x](COUTN)", "label"),
+        ("破获[3起](COUNT#a)[4起](COUNT#a)", "markup"),
+        ("上升[3%](RATE>b)", "relations"),
+        ("破获[3起](COUNT 未闭合", "markup"),
+    ],
+)
 def test_markup_errors_name_the_field(line, field):
     with pytest.raises(CorpusError) as info:
         parse_markup_line(line, "batch.txt", 7)
@@ -53,7 +57,12 @@ def test_markup_errors_name_the_field(line, field):
 
 def test_read_markup_assigns_documents(tmp_path):
     path = tmp_path / "b.txt"
-    path.write_text("# comment\n## doc d-1 anti-fraud 标题\n" + LINE + "\n\n第二段没有数字。\n## doc d-2 court\n结案[3件](COUNT)。\n", encoding="utf8")
+    path.write_text(
+        "# comment\n## doc d-1 anti-fraud 标题\n"
+        + LINE
+        + "\n\n第二段没有数字。\n## doc d-2 court\n结案[3件](COUNT)。\n",
+        encoding="utf8",
+    )
     tasks = [task for _, task in read_markup(path)]
     assert [t["meta"]["doc"] for t in tasks] == ["d-1", "d-1", "d-2"]
     assert [t["meta"]["id"] for t in tasks] == ["d-1-p01", "d-1-p02", "d-2-p01"]
@@ -85,7 +94,9 @@ def test_jsonl_doc_jsonl_round_trip_is_unchanged(corpus_tasks):
 
 
 def test_doc_uses_pipeline_tokens_when_given():
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}})
+    nlp = spacy.blank(
+        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
+    )
     task = make_task("冻结资金2.03亿元", [make_span(4, 10, "MONEY")])
     doc = task_to_doc(nlp.vocab, task, tokenizer=nlp.tokenizer)
     assert [t.text for t in doc] == ["冻", "结", "资", "金", "2.03", "亿", "元"]
@@ -109,7 +120,7 @@ def test_invalid_json_line_is_named(tmp_path):
 
 def test_undecodable_file_is_named(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_bytes('{"text": "好"}\n'.encode("utf8") + "{\"text\": \"坏\"}\n".encode("gbk"))
+    path.write_bytes('{"text": "好"}\n'.encode() + '{"text": "坏"}\n'.encode("gbk"))
     with pytest.raises(CorpusError) as info:
         list(read_jsonl_lines(path))
     assert info.value.field == "file" and "UTF-8" in info.value.message

@@ -1,9 +1,10 @@
 """The change linker: fitted on gold entities, judged on documents it has not seen."""
+
 import spacy
 from spacy.training import Example
 
-from zh_metrics.corpus import doc_id, make_span, make_task, task_to_doc
-from zh_metrics.link import (
+from zh_metrics.corpus.tasks import doc_id, make_span, make_task, task_to_doc
+from zh_metrics.pipeline.link import (
     ChangeLinker,
     candidate_heads,
     own_subject,
@@ -11,7 +12,7 @@ from zh_metrics.link import (
     sentence_groups,
     subject_overlap,
 )
-from zh_metrics.normalise import FigureNormaliser
+from zh_metrics.pipeline.normalise import FigureNormaliser
 
 
 def examples_of(tasks, vocab):
@@ -48,8 +49,10 @@ def test_respectively_list_pairs_in_order(corpus_tasks):
     vocab = spacy.blank("zh").vocab
     linker, normaliser = fitted(corpus_tasks, vocab)
     text = "全年破获案件1,204起、抓获犯罪嫌疑人3,118人,同比分别上升21.5%、37.2%。"
-    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in
-             [("1,204起", "COUNT"), ("3,118人", "COUNT"), ("21.5%", "RATE"), ("37.2%", "RATE")]]
+    spans = [
+        make_span(text.index(s), text.index(s) + len(s), label)
+        for s, label in [("1,204起", "COUNT"), ("3,118人", "COUNT"), ("21.5%", "RATE"), ("37.2%", "RATE")]
+    ]
     doc = linker(normaliser(task_to_doc(vocab, make_task(text, spans))))
     pairs = [(doc.text[h:he], doc.text[c:ce]) for h, he, c, ce in doc._.relations]
     assert pairs == [("1,204起", "21.5%"), ("3,118人", "37.2%")]
@@ -89,8 +92,10 @@ def test_each_rate_of_a_list_is_compared_with_its_own_named_subject():
 def test_candidates_stay_in_the_sentence_and_before_the_rate():
     vocab = spacy.blank("zh").vocab
     text = "去年破获案件100起。今年破获案件120起,同比上升20%,抓获80人。"
-    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in
-             [("100起", "COUNT"), ("120起", "COUNT"), ("20%", "RATE"), ("80人", "COUNT")]]
+    spans = [
+        make_span(text.index(s), text.index(s) + len(s), label)
+        for s, label in [("100起", "COUNT"), ("120起", "COUNT"), ("20%", "RATE"), ("80人", "COUNT")]
+    ]
     doc = task_to_doc(vocab, make_task(text, spans))
     groups = sentence_groups(doc)
     assert [[e.text for e in g] for g in groups] == [["100起"], ["120起", "20%", "80人"]]

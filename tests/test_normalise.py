@@ -1,4 +1,5 @@
 """The normaliser against a hand-written table, and properties that must hold for any input."""
+
 import json
 import math
 
@@ -7,8 +8,8 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zh_metrics.corpus import make_span, make_task, task_to_doc
-from zh_metrics.normalise import FigureNormaliser, normalise
+from zh_metrics.corpus.tasks import make_span, make_task, task_to_doc
+from zh_metrics.pipeline.normalise import FigureNormaliser, normalise
 
 # (text before, span, text after, label, value, unit, qualifier)
 AMOUNTS = [
@@ -274,7 +275,11 @@ def chinese(n: int) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=1, max_value=9999), st.sampled_from(["", "万", "亿"]), st.sampled_from(["起", "人", "元", "万元"]))
+@given(
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from(["", "万", "亿"]),
+    st.sampled_from(["起", "人", "元", "万元"]),
+)
 def test_arabic_and_chinese_numerals_agree(n, magnitude, unit):
     label = "MONEY" if unit.endswith("元") else "COUNT"
     arabic = normalise(f"{n}{magnitude}{unit}", label)
@@ -283,7 +288,9 @@ def test_arabic_and_chinese_numerals_agree(n, magnitude, unit):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["起", "人", "元", "万元", "亿元", "余起", "多万元"]))
+@given(
+    st.integers(min_value=0, max_value=10**12), st.sampled_from(["起", "人", "元", "万元", "亿元", "余起", "多万元"])
+)
 def test_money_and_count_are_never_negative(n, unit):
     label = "MONEY" if unit.endswith("元") else "COUNT"
     result = normalise(f"{n:,}{unit}", label, "同比下降", "")
@@ -291,7 +298,12 @@ def test_money_and_count_are_never_negative(n, unit):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=30), st.sampled_from(["MONEY", "COUNT", "PERCENT", "RATE"]), st.text(max_size=8), st.text(max_size=8))
+@given(
+    st.text(max_size=30),
+    st.sampled_from(["MONEY", "COUNT", "PERCENT", "RATE"]),
+    st.text(max_size=8),
+    st.text(max_size=8),
+)
 def test_normalise_never_raises(span, label, before, after):
     result = normalise(span, label, before, after)
     assert (result.value is None) == (result.error is not None) or result.value is not None
@@ -300,7 +312,7 @@ def test_normalise_never_raises(span, label, before, after):
 
 
 def test_check_normaliser_reports_disagreements(tmp_path):
-    from zh_metrics.evaluate import check_normaliser
+    from zh_metrics.measure.evaluate import check_normaliser
 
     text = "冻结资金7.4亿元,抓获近2万人。"
     spans = [make_span(4, 9, "MONEY", value=740000000, unit="元"), make_span(13, 16, "COUNT", value=2000, unit="人")]
@@ -311,16 +323,19 @@ def test_check_normaliser_reports_disagreements(tmp_path):
     assert disagreements[0].startswith(f"{path}:1: COUNT [2万人] gold 2000 '人', normaliser 20000 '人'")
 
 
-@pytest.mark.parametrize("text,spans,labels", [
-    ("不合格率分别为0.37%、0.58%、0.81%", [(7, 12), (13, 18), (19, 24)], ["PERCENT", "PERCENT", "PERCENT"]),
-    ("同比分别上升31.5%和64.2%", [(6, 11), (12, 17)], ["RATE", "RATE"]),
-    ("环比下降,降幅达42%", [(8, 11)], ["RATE"]),
-    ("由2013年的86.35%上升至2022年的97.48%", [(7, 13), (22, 28)], ["PERCENT", "PERCENT"]),
-    ("不合格率为3.15%,较2023年同期下降0.27个百分点", [(5, 10), (21, 29)], ["PERCENT", "RATE"]),
-    ("破案率60.72%,同比上升95.87%", [(3, 9), (14, 20)], ["PERCENT", "RATE"]),
-])
+@pytest.mark.parametrize(
+    "text,spans,labels",
+    [
+        ("不合格率分别为0.37%、0.58%、0.81%", [(7, 12), (13, 18), (19, 24)], ["PERCENT", "PERCENT", "PERCENT"]),
+        ("同比分别上升31.5%和64.2%", [(6, 11), (12, 17)], ["RATE", "RATE"]),
+        ("环比下降,降幅达42%", [(8, 11)], ["RATE"]),
+        ("由2013年的86.35%上升至2022年的97.48%", [(7, 13), (22, 28)], ["PERCENT", "PERCENT"]),
+        ("不合格率为3.15%,较2023年同期下降0.27个百分点", [(5, 10), (21, 29)], ["PERCENT", "RATE"]),
+        ("破案率60.72%,同比上升95.87%", [(3, 9), (14, 20)], ["PERCENT", "RATE"]),
+    ],
+)
 def test_level_or_change_follows_the_words_before(text, spans, labels):
-    from zh_metrics.rules import LevelOrChange
+    from zh_metrics.pipeline.rules import LevelOrChange
 
     nlp = spacy.blank("zh")
     wrong = ["RATE" if label == "PERCENT" else "PERCENT" for label in labels]
@@ -329,21 +344,24 @@ def test_level_or_change_follows_the_words_before(text, spans, labels):
     assert [(e.text, e.label_) for e in doc.ents] == [(text[s:e], label) for (s, e), label in zip(spans, labels)]
 
 
-@pytest.mark.parametrize("text,label,kept", [
-    ("扫黑除恶专项斗争", "CAMPAIGN", True),
-    ("“断卡”行动", "CAMPAIGN", True),
-    ("“云剑”", "CAMPAIGN", True),
-    ("“断卡行动2.0”", "CAMPAIGN", True),
-    ("防范电信网络诈骗犯罪宣传月", "CAMPAIGN", True),
-    ("夏夜治安巡查共投入警力", "CAMPAIGN", False),
-    ("公众娱乐场所", "CAMPAIGN", False),
-    ("整治工作取得明显实效。", "CAMPAIGN", False),
-    ("1,234人", "COUNT", True),
-    ("市公安局,市检察院", "ORG", False),
-    ("“大排查、大起底”", "CAMPAIGN", True),
-])
+@pytest.mark.parametrize(
+    "text,label,kept",
+    [
+        ("扫黑除恶专项斗争", "CAMPAIGN", True),
+        ("“断卡”行动", "CAMPAIGN", True),
+        ("“云剑”", "CAMPAIGN", True),
+        ("“断卡行动2.0”", "CAMPAIGN", True),
+        ("防范电信网络诈骗犯罪宣传月", "CAMPAIGN", True),
+        ("夏夜治安巡查共投入警力", "CAMPAIGN", False),
+        ("公众娱乐场所", "CAMPAIGN", False),
+        ("整治工作取得明显实效。", "CAMPAIGN", False),
+        ("1,234人", "COUNT", True),
+        ("市公安局,市检察院", "ORG", False),
+        ("“大排查、大起底”", "CAMPAIGN", True),
+    ],
+)
 def test_entity_shape(text, label, kept):
-    from zh_metrics.rules import EntityShape, keeps_shape
+    from zh_metrics.pipeline.rules import EntityShape, keeps_shape
 
     assert keeps_shape(text, label) is kept
     nlp = spacy.blank("zh")

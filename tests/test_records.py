@@ -1,4 +1,5 @@
 """Records, the Python API and the extract/predict command line, on a saved pipeline."""
+
 import csv
 import io
 import json
@@ -9,7 +10,8 @@ import pytest
 import spacy
 
 import zh_metrics
-from zh_metrics.records import ModelNotFound, extract_document
+from zh_metrics.api import ModelNotFound
+from zh_metrics.records import extract_document
 
 REPORT = (
     "晋城市公安局通报夏季治安打击整治行动成果\\n来源: 太行日报\n"
@@ -29,19 +31,29 @@ def nlp(ruler_pipeline):
 
 
 def test_extract_gives_one_row_per_figure(nlp):
-    rows = [m.to_dict() for m in zh_metrics.extract("破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人。", nlp)]
+    rows = [
+        m.to_dict() for m in zh_metrics.extract("破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人。", nlp)
+    ]
     assert [(r["indicator"], r["value"], r["unit"], r["qualifier"]) for r in rows] == [
-        ("破获电信网络诈骗案件", 202, "起", "exact"), ("抓获犯罪嫌疑人", 176, "人", "exact")]
+        ("破获电信网络诈骗案件", 202, "起", "exact"),
+        ("抓获犯罪嫌疑人", 176, "人", "exact"),
+    ]
     assert rows[0]["change"] == {"value": 1.3218, "unit": "ratio", "basis": "环比", "text": "132.18%"}
     assert rows[1]["change"] is None
-    assert rows[0]["sentence"] == "破获电信网络诈骗案件202起,环比上升132.18%" and (rows[0]["start"], rows[0]["end"]) == (10, 14)
+    assert rows[0]["sentence"] == "破获电信网络诈骗案件202起,环比上升132.18%" and (
+        rows[0]["start"],
+        rows[0]["end"],
+    ) == (10, 14)
 
 
-@pytest.mark.parametrize("text,indicator", [
-    ("晋城市公安局在“断卡”行动中破获电信网络诈骗案件202起。", "破获电信网络诈骗案件"),
-    ("“断卡”行动开展以来共抓获176人。", "抓获"),
-    ("中小学生溺水事故202起。", "中小学生溺水事故"),
-])
+@pytest.mark.parametrize(
+    "text,indicator",
+    [
+        ("晋城市公安局在“断卡”行动中破获电信网络诈骗案件202起。", "破获电信网络诈骗案件"),
+        ("“断卡”行动开展以来共抓获176人。", "抓获"),
+        ("中小学生溺水事故202起。", "中小学生溺水事故"),
+    ],
+)
 def test_indicator_leaves_out_the_frame_around_an_entity(nlp, text, indicator):
     assert zh_metrics.extract(text, nlp)[0].indicator == indicator
 
@@ -50,12 +62,20 @@ def test_scope_is_nearest_before_else_the_documents_first(nlp):
     paragraphs = ["破获案件202起。", "晋城市公安局开展“断卡”行动,抓获176人。", "冻结资金3.2亿元。"]
     metrics = extract_document([nlp(p) for p in paragraphs])
     assert [(m.text, m.organisation, m.campaign) for m in metrics] == [
-        ("202起", "晋城市公安局", "“断卡”行动"), ("176人", "晋城市公安局", "“断卡”行动"), ("3.2亿元", "晋城市公安局", "“断卡”行动")]
+        ("202起", "晋城市公安局", "“断卡”行动"),
+        ("176人", "晋城市公安局", "“断卡”行动"),
+        ("3.2亿元", "晋城市公安局", "“断卡”行动"),
+    ]
 
 
 def test_a_rate_without_figure_is_a_row_of_its_own(nlp):
     (metric,) = zh_metrics.extract("发案数同比下降3.1%。", nlp)
-    assert (metric.indicator, metric.value, metric.change.value, metric.change.basis) == ("发案数", None, -0.031, "同比")
+    assert (metric.indicator, metric.value, metric.change.value, metric.change.basis) == (
+        "发案数",
+        None,
+        -0.031,
+        "同比",
+    )
 
 
 def test_dataframe(nlp):
@@ -95,7 +115,7 @@ def test_cli_extract_bad_input_names_file_and_line_and_writes_nothing(ruler_pipe
     result = cli("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
     assert result.returncode == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
     broken = tmp_path / "gbk.txt"
-    broken.write_bytes("第一行\n".encode("utf8") + "第二行".encode("gbk"))
+    broken.write_bytes("第一行\n".encode() + "第二行".encode("gbk"))
     result = cli("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
     assert result.returncode == 1 and f"{broken}:2: file: not UTF-8" in result.stderr
     assert not out.exists() and "Traceback" not in result.stderr
@@ -117,20 +137,39 @@ def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
 
 def test_cli_predict_writes_prodigy_tasks(ruler_pipeline, tmp_path):
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps({"text": "破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。", "meta": {"id": "x"}}, ensure_ascii=False) + "\n", encoding="utf8")
+    source.write_text(
+        json.dumps(
+            {"text": "破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。", "meta": {"id": "x"}}, ensure_ascii=False
+        )
+        + "\n",
+        encoding="utf8",
+    )
     out = tmp_path / "out.jsonl"
     result = cli("predict", str(ruler_pipeline), str(source), str(out))
     assert result.returncode == 0, result.stderr
     (task,) = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
-    assert task["meta"] == {"source": str(source), "line": 1, "id": "x"} and isinstance(task["_input_hash"], int) and isinstance(task["_task_hash"], int)
+    assert (
+        task["meta"] == {"source": str(source), "line": 1, "id": "x"}
+        and isinstance(task["_input_hash"], int)
+        and isinstance(task["_task_hash"], int)
+    )
     tokens = task["tokens"]
-    assert all(tokens[i]["id"] == i and task["text"][t["start"]:t["end"]] == t["text"] for i, t in enumerate(tokens))
+    assert all(tokens[i]["id"] == i and task["text"][t["start"] : t["end"]] == t["text"] for i, t in enumerate(tokens))
     first = task["spans"][0]
     assert (first["label"], first["value"], first["unit"], first["qualifier"]) == ("COUNT", 1204, "起", "exact")
     assert tokens[first["token_start"]]["start"] == first["start"] and tokens[first["token_end"]]["end"] == first["end"]
-    pairs = [(task["text"][r["head_span"]["start"]:r["head_span"]["end"]], task["text"][r["child_span"]["start"]:r["child_span"]["end"]]) for r in task["relations"]]
+    pairs = [
+        (
+            task["text"][r["head_span"]["start"] : r["head_span"]["end"]],
+            task["text"][r["child_span"]["start"] : r["child_span"]["end"]],
+        )
+        for r in task["relations"]
+    ]
     assert pairs == [("1,204起", "21.5%"), ("3,118人", "37.2%")]
-    assert all(r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"] for r in task["relations"])
+    assert all(
+        r["head"] == r["head_span"]["token_end"] and r["child"] == r["child_span"]["token_end"]
+        for r in task["relations"]
+    )
     rate = task["spans"][2]
     assert (rate["value"], rate["unit"], rate["basis"]) == (0.215, "ratio", "同比")
 

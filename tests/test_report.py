@@ -1,22 +1,34 @@
 """The report's numbers against a small case computed by hand: two documents, known errors."""
+
 from collections import Counter
 
 import pytest
 
-from zh_metrics.corpus import make_span, make_task
-from zh_metrics.report import markdown_to_html, score_relations, score_spans, value_accuracy, worst_errors
+from zh_metrics.corpus.tasks import make_span, make_task
+from zh_metrics.measure.report import markdown_to_html, score_relations, score_spans, value_accuracy, worst_errors
 
 GOLD = [
-    make_task("破获案件202起,同比上升13.2%。",
-              [make_span(4, 8, "COUNT", value=202, unit="起"), make_span(13, 18, "RATE", value=0.132, unit="ratio")],
-              [((4, 8), (13, 18))]),
-    make_task("晋城市公安局冻结资金3.2亿元。", [make_span(0, 6, "ORG"), make_span(10, 15, "MONEY", value=320000000, unit="元")]),
+    make_task(
+        "破获案件202起,同比上升13.2%。",
+        [make_span(4, 8, "COUNT", value=202, unit="起"), make_span(13, 18, "RATE", value=0.132, unit="ratio")],
+        [((4, 8), (13, 18))],
+    ),
+    make_task(
+        "晋城市公安局冻结资金3.2亿元。",
+        [make_span(0, 6, "ORG"), make_span(10, 15, "MONEY", value=320000000, unit="元")],
+    ),
 ]
 PREDICTED = [
     # the count right but with a wrong value, the rate taken for a level, the link lost
-    make_task(GOLD[0]["text"], [make_span(4, 8, "COUNT", value=203, unit="起"), make_span(13, 18, "PERCENT", value=0.132, unit="ratio")]),
+    make_task(
+        GOLD[0]["text"],
+        [make_span(4, 8, "COUNT", value=203, unit="起"), make_span(13, 18, "PERCENT", value=0.132, unit="ratio")],
+    ),
     # the organisation cut short, the money right, a campaign invented
-    make_task(GOLD[1]["text"], [make_span(0, 3, "ORG"), make_span(6, 8, "CAMPAIGN"), make_span(10, 15, "MONEY", value=320000000, unit="元")]),
+    make_task(
+        GOLD[1]["text"],
+        [make_span(0, 3, "ORG"), make_span(6, 8, "CAMPAIGN"), make_span(10, 15, "MONEY", value=320000000, unit="元")],
+    ),
 ]
 
 
@@ -44,8 +56,15 @@ def test_overlap_scores_count_the_boundary_error_as_found(scores):
 
 def test_errors_are_classified(scores):
     assert scores.error_counts == Counter({"label": 1, "boundary": 1, "spurious": 1})
-    assert scores.confusion == Counter({("COUNT", "COUNT"): 1, ("RATE", "PERCENT"): 1, ("ORG", "ORG"): 1,
-                                        ("MONEY", "MONEY"): 1, ("spurious", "CAMPAIGN"): 1})
+    assert scores.confusion == Counter(
+        {
+            ("COUNT", "COUNT"): 1,
+            ("RATE", "PERCENT"): 1,
+            ("ORG", "ORG"): 1,
+            ("MONEY", "MONEY"): 1,
+            ("spurious", "CAMPAIGN"): 1,
+        }
+    )
     grouped = worst_errors(scores.errors)
     assert list(grouped) == ["label", "spurious", "boundary"]
     assert grouped["label"][0].gold == "RATE 13.2%" and grouped["label"][0].predicted == "PERCENT 13.2%"

@@ -1,5 +1,6 @@
 """Any text through the whole pipeline: no exception, and every figure either has a value or
 says why it has none."""
+
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
@@ -7,14 +8,16 @@ from hypothesis import strategies as st
 from spacy.training import Example
 
 import zh_metrics
-from zh_metrics.corpus import prediction_task, task_to_doc
+from zh_metrics.corpus.tasks import prediction_task, task_to_doc
 
 
 @pytest.fixture(scope="module")
 def random_ner_pipeline(corpus_tasks):
     """The project's pipeline with an initialised but untrained NER: it marks arbitrary
     spans, which is what a fuzz test wants to feed the normaliser and the linker."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}})
+    nlp = spacy.blank(
+        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
+    )
     nlp.add_pipe("ner")
     nlp.add_pipe("figure_normaliser")
     nlp.add_pipe("change_linker")
@@ -23,7 +26,14 @@ def random_ner_pipeline(corpus_tasks):
     return nlp
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("0123456789.,%余多万亿元起人名同比环比上升下降倍成个百分点近约逾以上左右、,。“”《》\n 一二三十百千两的是公安局行动")), max_size=80) | st.text(max_size=40)
+TEXT = st.text(
+    alphabet=st.sampled_from(
+        list(
+            "0123456789.,%余多万亿元起人名同比环比上升下降倍成个百分点近约逾以上左右、,。“”《》\n 一二三十百千两的是公安局行动"
+        )
+    ),
+    max_size=80,
+) | st.text(max_size=40)
 
 
 LABELS = ["ORG", "CAMPAIGN", "MONEY", "COUNT", "PERCENT", "RATE"]

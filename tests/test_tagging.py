@@ -1,5 +1,6 @@
 """The BILUO tagger NER and its pair embeddings: the decoder always returns the best valid
 tag sequence; each token gets the pairs it forms with its neighbours."""
+
 import itertools
 
 import numpy as np
@@ -8,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from zh_metrics.embed import pair_hash_embed, pair_ids
-from zh_metrics.tagging import decode, spans_of, tag_names, transition_rules, viterbi
+from zh_metrics.pipeline.embed import pair_hash_embed, pair_ids
+from zh_metrics.pipeline.tagging import decode, spans_of, tag_names, transition_rules, viterbi
 
 LABELS = ("ORG", "COUNT")
 NAMES = tag_names(LABELS)

@@ -1,8 +1,8 @@
 """A tiny end-to-end training run: a slice of the corpus, a few steps, a fresh process loads it."""
-import json
-from pathlib import Path
 
-from conftest import ROOT, run, train
+import json
+
+from conftest import run, train
 
 
 def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
@@ -12,7 +12,10 @@ def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
         "print(nlp.pipe_names, [t.text for t in doc][4:6], doc.tensor.size)"
     )
     result = run("-c", code, str(model), cwd=tiny_corpus)
-    assert result.stdout.strip() == "['tok2vec', 'ner', 'release_tensor', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
+    assert (
+        result.stdout.strip()
+        == "['tok2vec', 'ner', 'release_tensor', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
+    )
     scores = run("-m", "zh_metrics", "evaluate", str(model), str(tiny_corpus / "dev.jsonl"))
     assert "micro" in scores.stdout and "COUNT" in scores.stdout and "HAS_CHANGE" in scores.stdout
     linker_state = (model / "change_linker" / "model.json").read_text(encoding="utf8")
@@ -57,7 +60,7 @@ def test_transition_config_trains_and_gives_beam_margins(tiny_corpus):
     `select`, whose uncertainty comes from the beam there and from tag scores in the default."""
     model = train("configs/ner_transition.cfg", tiny_corpus)
     code = (
-        "import spacy, sys; from zh_metrics.annotate import ner_margins;"
+        "import spacy, sys; from zh_metrics.corpus.annotate import ner_margins;"
         "nlp = spacy.load(sys.argv[1]); docs = [nlp.get_pipe('tok2vec')(nlp.make_doc(t)) for t in ('破获案件202起', '市公安局')];"
         "print(type(nlp.get_pipe('ner')).__name__, all(m >= 0 for m in ner_margins(nlp, docs)))"
     )
@@ -82,7 +85,19 @@ def test_trained_pipeline_runs_in_spawned_workers(tiny_model, tiny_corpus):
 
 def test_packaged_pipeline_installs_and_loads_by_name(tiny_model, tmp_path):
     """spacy package builds an sdist that requires zh-metrics; installed, it loads by name."""
-    run("-m", "spacy", "package", str(tiny_model), str(tmp_path), "--name", "tiny", "--version", "0.0.1", "--build", "sdist")
+    run(
+        "-m",
+        "spacy",
+        "package",
+        str(tiny_model),
+        str(tmp_path),
+        "--name",
+        "tiny",
+        "--version",
+        "0.0.1",
+        "--build",
+        "sdist",
+    )
     (sdist,) = tmp_path.glob("zh_tiny-0.0.1/dist/zh_tiny-0.0.1.tar.gz")
     meta = json.loads((tmp_path / "zh_tiny-0.0.1" / "meta.json").read_text(encoding="utf8"))
     assert any(r.startswith("zh-metrics") for r in meta["requirements"])

@@ -4,8 +4,9 @@ import sys
 
 import pytest
 
-from zh_metrics.corpus import make_span, make_task, read_markup
-from zh_metrics.validate import check_task, lint_task, validate_files
+from zh_metrics.corpus.markup import read_markup
+from zh_metrics.corpus.tasks import make_span, make_task
+from zh_metrics.corpus.validate import check_task, lint_task, validate_files
 
 
 def good_task(text="破获案件202起,同比上升13.2%。", doc="d-1"):
@@ -15,7 +16,10 @@ def good_task(text="破获案件202起,同比上升13.2%。", doc="d-1"):
 
 
 def write(path, lines):
-    path.write_text("".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n" for line in lines), encoding="utf8")
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n" for line in lines),
+        encoding="utf8",
+    )
     return path
 
 
@@ -56,7 +60,10 @@ def test_overlapping_spans():
 def test_unknown_label():
     task = good_task()
     task["spans"][0]["label"] = "NUMBER"
-    assert ("spans[0].label", "unknown label 'NUMBER'; use one of ORG, CAMPAIGN, MONEY, COUNT, PERCENT, RATE") in errors_of(task)
+    assert (
+        "spans[0].label",
+        "unknown label 'NUMBER'; use one of ORG, CAMPAIGN, MONEY, COUNT, PERCENT, RATE",
+    ) in errors_of(task)
 
 
 def test_relation_end_that_is_not_a_span():
@@ -110,15 +117,18 @@ def test_markup_errors_are_all_reported(tmp_path):
     assert len(list(read_markup(path, on_error=lambda e: None))) == 1
 
 
-@pytest.mark.parametrize("markup,expected", [
-    ("抓获[近2万人](COUNT)。", "starts with a word that stays outside"),
-    ("损失[30万元以上](MONEY)。", "ends with a word that stays outside"),
-    ("发案数同比下降[3.1%](PERCENT)。", "is not labelled RATE"),
-    ("[全市公安机关](ORG)行动起来。", "is a class noun"),
-    ("[警方](ORG)提醒。", "is a class noun"),
-    ("破获案件[202起](COUNT),同比上升[13%](RATE)。", "has no HAS_CHANGE"),
-    ("破获案件202起,抓获[3人](COUNT)。", "looks like a figure but is not labelled"),
-])
+@pytest.mark.parametrize(
+    "markup,expected",
+    [
+        ("抓获[近2万人](COUNT)。", "starts with a word that stays outside"),
+        ("损失[30万元以上](MONEY)。", "ends with a word that stays outside"),
+        ("发案数同比下降[3.1%](PERCENT)。", "is not labelled RATE"),
+        ("[全市公安机关](ORG)行动起来。", "is a class noun"),
+        ("[警方](ORG)提醒。", "is a class noun"),
+        ("破获案件[202起](COUNT),同比上升[13%](RATE)。", "has no HAS_CHANGE"),
+        ("破获案件202起,抓获[3人](COUNT)。", "looks like a figure but is not labelled"),
+    ],
+)
 def test_lint_warnings(tmp_path, markup, expected):
     path = tmp_path / "b.txt"
     path.write_text("## doc d-1 court\n" + markup + "\n", encoding="utf8")
@@ -131,7 +141,9 @@ def test_lint_leaves_traps_alone(tmp_path):
     path = tmp_path / "b.txt"
     path.write_text(
         "## doc d-1 court\n2023年11月10日,[晋城警方](ORG)抓获一名嫌疑人,第3批名单公布,举报电话96110,年满65岁的老人。\n"
-        "化解欠薪隐患[5宗](COUNT),欠薪投诉量同比下降[6.2%](RATE)。\n", encoding="utf8")
+        "化解欠薪隐患[5宗](COUNT),欠薪投诉量同比下降[6.2%](RATE)。\n",
+        encoding="utf8",
+    )
     assert validate_files([path]) == []
 
 

@@ -1,0 +1,173 @@
+"""The annotation loop: pick the paragraphs the model is least sure of, pre-annotate them as
+Prodigy tasks, and import reviewed tasks back into the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..files import write_jsonl_atomic
+from ..pipeline.link import rate_pairs
+from .jsonl import read_jsonl_lines
+from .tasks import CorpusError, make_span, make_task, prediction_task, set_hashes
+from .validate import Problem, check_task
+
+SHINGLE = 8
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[str]:
+    text = "".join(text.split())
+    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
+
+
+class NearDuplicates:
+    """Finds paragraphs most of whose character 8-grams already stand in the corpus."""
+
+    def __init__(self, texts: Iterable[str], threshold: float = 0.8) -> None:
+        self.seen: set[str] = set()
+        for text in texts:
+            self.seen |= shingles(text)
+        self.threshold = threshold
+
+    def __contains__(self, text: str) -> bool:
+        grams = shingles(text)
+        return bool(grams) and len(grams & self.seen) / len(grams) >= self.threshold
+
+    def add(self, text: str) -> None:
+        self.seen |= shingles(text)
+
+
+def ner_margins(nlp: Language, docs: list[Doc], beam_width: int = 2) -> list[float]:
+    """Per doc, how near the NER came to another analysis: small where one different decision
+    would change the entities. A tagger NER gives its own (`margins`); for spaCy's transition
+    NER it is the gap between the two best beam analyses, per token."""
+    ner: Any = nlp.get_pipe("ner")
+    if hasattr(ner, "margins"):
+        return ner.margins(docs)
+    margins = []
+    for doc, beam in zip(docs, ner.beam_parse(docs, beam_width=beam_width)):
+        scores = sorted(beam.scores, reverse=True)
+        gap = scores[0] - scores[1] if len(scores) > 1 else float("inf")
+        margins.append(gap / max(1, len(doc)))
+    return margins
+
+
+def link_uncertainty(doc: Doc, nlp: Language) -> float:
+    """How close the linker came to the other decision on its least sure rate (0 = a coin toss)."""
+    if "change_linker" not in nlp.pipe_names:
+        return 1.0
+    linker: Any = nlp.get_pipe("change_linker")
+
+    closest = 1.0
+    for _, _, rows in rate_pairs(doc, linker.max_back):
+        best = float(linker._scores(rows).max())
+        closest = min(closest, abs(best - linker.threshold) * 2)
+    return closest
+
+
+def select(
+    nlp: Language,
+    paragraphs: list[tuple[str, int, str]],
+    corpus_texts: Iterable[str],
+    n: int,
+    batch_size: int = 64,
+) -> list[dict[str, Any]]:
+    """The `n` paragraphs (source, line, text) the model is least sure of, as Prodigy tasks,
+    skipping near-duplicates of the corpus and of each other."""
+    seen = NearDuplicates(corpus_texts)
+    fresh = []
+    for source, line, text in paragraphs:
+        if text not in seen:
+            seen.add(text)
+            fresh.append((source, line, text))
+    docs = list(nlp.pipe((text for _, _, text in fresh), batch_size=batch_size))
+    prepared = (
+        [nlp.get_pipe("tok2vec")(nlp.make_doc(doc.text)) for doc in docs]
+        if "tok2vec" in nlp.pipe_names
+        else [nlp.make_doc(d.text) for d in docs]
+    )
+    margins = ner_margins(nlp, prepared)
+    certainties = [link_uncertainty(doc, nlp) for doc in docs]
+    ranked = sorted(
+        zip(fresh, docs, margins, certainties),
+        key=lambda item: (min(item[2], item[3]), item[0][0], item[0][1]),
+    )
+    return [
+        prediction_task(
+            doc, {"source": source, "line": line, "ner_margin": round(margin, 4), "link_certainty": round(certainty, 4)}
+        )
+        for (source, line, _), doc, margin, certainty in ranked[:n]
+    ]
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    invalid: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"added {self.added}, replaced {self.replaced}, skipped {self.skipped}, invalid {len(self.invalid)}"
+
+
+def canonical(task: dict[str, Any]) -> dict[str, Any]:
+    """A reviewed task in the corpus's own form: character tokens, spans and relations by offsets."""
+    spans = [make_span(s["start"], s["end"], s["label"]) for s in task.get("spans", [])]
+    relations = [
+        ((r["head_span"]["start"], r["head_span"]["end"]), (r["child_span"]["start"], r["child_span"]["end"]))
+        for r in task.get("relations", [])
+    ]
+    meta = dict(task.get("meta") or {})
+    meta.setdefault("source", "import")
+    return make_task(task["text"], spans, relations, meta, "accept")
+
+
+def import_reviewed(reviewed: str | Path, into: str | Path) -> ImportSummary:
+    """Merge accepted reviewed tasks into a corpus file, replacing earlier versions of the same
+    text; rejected and ignored tasks are skipped, invalid ones reported and left out."""
+    summary = ImportSummary()
+    accepted: dict[int, dict[str, Any]] = {}
+    try:
+        for line, task in read_jsonl_lines(reviewed, on_error=lambda e: summary.invalid.append(str(e))):
+            answer = task.get("answer") if isinstance(task, dict) else None
+            if answer in ("reject", "ignore"):
+                summary.skipped += 1
+                continue
+            problems = check_task(task, str(reviewed), line)
+            if answer != "accept":
+                problems = problems or [
+                    Problem(str(reviewed), line, "answer", f"expected accept, reject or ignore, got {answer!r}")
+                ]
+            if problems:
+                summary.invalid.extend(str(p) for p in problems)
+                continue
+            fresh = set_hashes(canonical(task))
+            accepted[fresh["_input_hash"]] = fresh
+    except CorpusError as error:
+        summary.invalid.append(str(error))
+    existing: list[dict[str, Any]] = []
+    if Path(into).exists():
+        existing = [t for _, t in read_jsonl_lines(into)]
+    merged = []
+    for task in existing:
+        key = set_hashes(dict(task))["_input_hash"]
+        if key in accepted:
+            merged.append(_strip_hashes(accepted.pop(key)))
+            summary.replaced += 1
+        else:
+            merged.append(task)
+    for task in accepted.values():
+        merged.append(_strip_hashes(task))
+        summary.added += 1
+    write_jsonl_atomic(into, merged)
+    return summary
+
+
+def _strip_hashes(task: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in task.items() if not k.startswith("_")}

@@ -1,0 +1,107 @@
+"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import spacy
+import srsly
+from spacy.language import Language
+from spacy.training import Example
+
+from ..corpus.jsonl import read_jsonl_lines
+from ..corpus.tasks import task_to_doc
+from ..files import write_atomic
+from ..pipeline.normalise import FigureNormaliser
+from ..pipeline.vocabulary import LABELS
+
+
+def load_examples(nlp: Language, path: str | Path) -> list[Example]:
+    """Gold tasks as Examples: the reference keeps one token per character, and spaCy's
+    alignment maps it onto whatever the pipeline's tokenizer makes of the same text."""
+    examples = []
+    for _, task in read_jsonl_lines(path):
+        reference = task_to_doc(nlp.vocab, task)
+        examples.append(Example(nlp.make_doc(task["text"]), reference))
+    return examples
+
+
+def score_file(nlp: Language, path: str | Path) -> dict[str, Any]:
+    examples = load_examples(nlp, path)
+    scores = nlp.evaluate(examples)
+    per_type = scores.get("ents_per_type") or {}
+    return {
+        "path": str(path),
+        "documents": len(examples),
+        "ents_p": scores.get("ents_p"),
+        "ents_r": scores.get("ents_r"),
+        "ents_f": scores.get("ents_f"),
+        "ents_per_type": {label: per_type.get(label, {"p": 0.0, "r": 0.0, "f": 0.0}) for label in LABELS},
+        "support": _support(examples),
+        **{k: v for k, v in scores.items() if k.startswith("rel_")},
+    }
+
+
+def _support(examples: Iterable[Example]) -> dict[str, int]:
+    counts = {label: 0 for label in LABELS}
+    for eg in examples:
+        for ent in eg.reference.ents:
+            counts[ent.label_] = counts.get(ent.label_, 0) + 1
+    return counts
+
+
+def format_scores(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['path']} ({result['documents']} paragraphs)",
+        f"{'label':<10}{'P':>8}{'R':>8}{'F':>8}{'gold':>7}",
+    ]
+    for label, s in result["ents_per_type"].items():
+        lines.append(f"{label:<10}{s['p']:>8.3f}{s['r']:>8.3f}{s['f']:>8.3f}{result['support'][label]:>7}")
+    lines.append(
+        f"{'micro':<10}{result['ents_p']:>8.3f}{result['ents_r']:>8.3f}{result['ents_f']:>8.3f}{sum(result['support'].values()):>7}"
+    )
+    if "rel_micro_f" in result:
+        lines.append(
+            f"{'HAS_CHANGE':<10}{result['rel_micro_p']:>8.3f}{result['rel_micro_r']:>8.3f}{result['rel_micro_f']:>8.3f}"
+        )
+    return "\n".join(lines)
+
+
+def save_scores(result: dict[str, Any], path: str | Path) -> None:
+    write_atomic(path, srsly.json_dumps(result, indent=2))
+
+
+def check_normaliser(path: str | Path) -> tuple[int, list[str]]:
+    """Feed the gold figure spans of a file through the normaliser; return how many spans
+    were compared and a line for each whose value or unit disagrees with the gold one.
+    A gold span without a value (a vague figure) agrees when the normaliser gives none."""
+    nlp = spacy.blank("zh")
+    normaliser = FigureNormaliser()
+    compared, disagreements = 0, []
+    for line, task in read_jsonl_lines(path):
+        doc = normaliser(task_to_doc(nlp.vocab, task))
+        gold = {(s["start"], s["end"]): s for s in task.get("spans", [])}
+        has_values = any("value" in s or "unit" in s for s in gold.values())
+        for ent in doc.ents:
+            span = gold[(ent.start_char, ent.end_char)]
+            if ent.label_ not in normaliser.labels or not has_values:
+                continue
+            compared += 1
+            gold_value, gold_unit = span.get("value"), span.get("unit")
+            if gold_value is None:
+                ok = ent._.value is None
+            else:
+                ok = (
+                    ent._.value is not None
+                    and math.isclose(ent._.value, gold_value, rel_tol=1e-9, abs_tol=1e-12)
+                    and ent._.unit == gold_unit
+                )
+            if not ok:
+                disagreements.append(
+                    f"{path}:{line}: {ent.label_} [{ent.text}] gold {gold_value} {gold_unit!r}, "
+                    f"normaliser {ent._.value} {ent._.unit!r}{' (' + ent._.value_error + ')' if ent._.value_error else ''}"
+                )
+    return compared, disagreements
