@@ -186,3 +186,62 @@ def test_cli_predict_bad_line(ruler_pipeline, tmp_path):
 def test_pipeline_loads_with_spacy_load(ruler_pipeline):
     nlp = spacy.load(ruler_pipeline)
     assert nlp.pipe_names[-2:] == ["figure_normaliser", "change_linker"]
+
+
+def test_record_schema_has_a_column_for_every_field(nlp):
+    """A field added to Metric must find its column in the one Parquet schema."""
+    from zh_metrics.records import RECORD_FIELDS, flatten, record_schema
+
+    (metric,) = zh_metrics.extract("破获案件202起,环比上升132.18%。", nlp)
+    assert set(flatten(metric)) | {"document", "paragraph", "line"} <= set(RECORD_FIELDS)
+    schema = record_schema()
+    assert [(f.name, str(f.type), f.nullable) for f in schema if f.name in ("value", "start", "period_end")] == [
+        ("value", "double", True),
+        ("period_end", "string", True),
+        ("start", "int64", False),
+    ]
+
+
+def test_document_rows_name_paragraph_and_line(nlp):
+    from zh_metrics.records import document_rows
+
+    paragraphs = [(1, nlp("晋城市公安局通报")), (3, nlp("破获案件202起。")), (4, nlp("抓获176人,环比上升43.09%。"))]
+    rows = document_rows("松川.txt", paragraphs)
+    assert [(r["document"], r["paragraph"], r["line"], r["text"], r["organisation"]) for r in rows] == [
+        ("松川.txt", 1, 3, "202起", "晋城市公安局"),
+        ("松川.txt", 2, 4, "176人", "晋城市公安局"),
+    ]
+    assert (rows[0]["change_value"], rows[1]["change_value"], rows[1]["change_basis"]) == (None, 0.4309, "环比")
+    assert rows[0]["period"] is None
+
+
+def test_a_dataset_folder_is_replaced_whole_or_not_at_all(tmp_path):
+    from zh_metrics.files import write_folder_atomic
+
+    out = tmp_path / "records"
+
+    def parts(names):
+        def fill(folder):
+            for name in names:
+                (folder / name).write_bytes(b"PAR1")
+            return len(names)
+
+        return fill
+
+    assert write_folder_atomic(out, parts(["part-00000.parquet", "part-00001.parquet"])) == 2
+    write_folder_atomic(out, parts(["part-00000.parquet"]))
+    assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+
+    def fail(folder):
+        (folder / "part-00000.parquet").write_bytes(b"half")
+        raise RuntimeError("the run broke")
+
+    with pytest.raises(RuntimeError):
+        write_folder_atomic(out, fail)
+    assert (out / "part-00000.parquet").read_bytes() == b"PAR1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]  # no temporary folder left
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(FileExistsError, match="not a folder of .parquet files"):
+        write_folder_atomic(tmp_path / "mine", parts(["part-00000.parquet"]))
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"

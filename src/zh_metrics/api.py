@@ -8,7 +8,8 @@ for metric in zh_metrics.extract("破获案件202起,环比上升132.18%", nlp):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,21 +29,46 @@ class ModelNotFound(FileNotFoundError):
     """No trained pipeline where one was expected."""
 
 
-def load(path: str | Path | None = None) -> Language:
-    """The trained pipeline at `path`, by default the project's own `training/model-best`."""
+def model_path(path: str | Path | None = None) -> Path:
+    """The folder of a trained pipeline, by default the project's own `training/model-best`;
+    ModelNotFound when there is no pipeline there."""
     path = Path(path) if path is not None else DEFAULT_MODEL
     if not (path / "config.cfg").exists():
         raise ModelNotFound(
             f"no trained pipeline at {path}: run `spacy project run all` in the project folder "
             "(or `spacy project run train` after `convert`), or pass the path of a trained pipeline"
         )
-    return spacy.load(path)
+    return path
+
+
+def load(path: str | Path | None = None) -> Language:
+    """The trained pipeline at `path`, by default the project's own `training/model-best`."""
+    return spacy.load(model_path(path))
 
 
 def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]:
     """Metric rows of one text or processed Doc."""
     doc = text_or_doc if isinstance(text_or_doc, Doc) else (nlp or load())(text_or_doc)
     return extract_document([doc])
+
+
+def pipe_documents(
+    nlp: Language,
+    documents: Iterable[tuple[str, list[tuple[int, str]]]],
+    batch_size: int = 64,
+    n_process: int = 1,
+    progress: Callable[[Iterator[Doc]], Iterable[Doc]] | None = None,
+) -> Iterator[tuple[str, list[tuple[int, Doc]]]]:
+    """Each document of `read_documents` with its paragraphs processed, as (name, [(line, Doc)]).
+    The paragraphs of all documents stream through one `nlp.pipe`, so that batches fill
+    whatever the document sizes; `progress` may wrap the stream of Docs (a progress bar)."""
+    flat = [(name, line, text) for name, paras in documents for line, text in paras]
+    docs: Iterable[Doc] = nlp.pipe((text for _, _, text in flat), batch_size=batch_size, n_process=n_process)
+    if progress is not None:
+        docs = progress(iter(docs))
+    paired = zip(flat, docs)
+    for name, group in itertools.groupby(paired, key=lambda pair: pair[0][0]):
+        yield name, [(line, doc) for (_, line, _), doc in group]
 
 
 def to_dataframe(metrics: Iterable[Metric]) -> pandas.DataFrame:

@@ -60,15 +60,20 @@ def _sources(paths: Iterable[str], problems: list[str]) -> Iterator[tuple[str, b
         if path == "-":
             yield "<stdin>", sys.stdin.buffer.read()
             continue
-        p = Path(path)
-        files = sorted(p.rglob("*.txt")) if p.is_dir() else [p]
-        if p.is_dir() and not files:
-            problems.append(f"{path}:0: file: no .txt files in this folder")
-        for file in files:
+        for file in input_files(path, problems):
             try:
                 yield str(file), file.read_bytes()
             except OSError as err:
                 problems.append(f"{file}:0: file: {err.strerror or err}")
+
+
+def input_files(path: str, problems: list[str]) -> list[Path]:
+    """The files a path given by the user stands for: itself, or a folder's .txt files in order."""
+    p = Path(path)
+    files = sorted(p.rglob("*.txt")) if p.is_dir() else [p]
+    if p.is_dir() and not files:
+        problems.append(f"{path}:0: file: no .txt files in this folder")
+    return files
 
 
 def _add_document(name: str, text: str, first_line: int, documents: list, problems: list[str]) -> None:

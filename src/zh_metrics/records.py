@@ -2,7 +2,8 @@
 
 `extract_document` turns the processed paragraphs of one document into Metric rows;
 paragraphs of one document share the organisation and campaign in scope. `format_records`
-writes rows as JSONL, CSV or a table.
+writes rows as JSONL, CSV or a table; `document_rows` and `parquet_bytes` give the flat rows
+of the one Parquet schema (`RECORD_FIELDS`) that every engine writes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
+from .files import write_atomic
 from .pipeline.link import sentence_bounds
 from .pipeline.tokenizer import doc_text
 from .pipeline.vocabulary import (
@@ -29,6 +33,9 @@ from .pipeline.vocabulary import (
     SOURCE_BEFORE,
     TRAILING_FILLERS,
 )
+
+if TYPE_CHECKING:
+    import pyarrow
 
 
 @dataclass
@@ -100,6 +107,11 @@ def _in_scope(names: list[tuple[int, int, str]], where: tuple[int, int]) -> str 
 def extract_document(docs: list[Doc]) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs, in order. Each figure
     gets the organisation and campaign nearest before it in the document, else the first."""
+    return [metric for _, metric in extract_paragraphs(docs)]
+
+
+def extract_paragraphs(docs: list[Doc]) -> list[tuple[int, Metric]]:
+    """The rows of `extract_document`, each with the index of the paragraph it is in."""
     texts = [doc_text(doc) for doc in docs]
     orgs = [
         (i, e.start_char, e.text)
@@ -109,8 +121,10 @@ def extract_document(docs: list[Doc]) -> list[Metric]:
     ]
     campaigns = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"]
     metrics = []
+    paragraph_of: list[int] = []
     for i, doc in enumerate(docs):
         for ent, rate in _figures_with_changes(doc):
+            paragraph_of.append(i)
             text = texts[i]
             left, right = sentence_bounds(text, ent.start_char, ent.end_char)
             is_rate = ent.label_ == "RATE"
@@ -131,7 +145,7 @@ def extract_document(docs: list[Doc]) -> list[Metric]:
                 )
             )
     _fill_indicators(metrics)
-    return metrics
+    return list(zip(paragraph_of, metrics))
 
 
 def _figures_with_changes(doc: Doc) -> Iterator[tuple[Span, Span | None]]:
@@ -185,6 +199,82 @@ COLUMNS = (
     "start",
     "end",
 )
+
+
+# The Parquet schema, the same for every engine: column → (Arrow type, nullable). A row is a
+# figure of `flatten` with its document, its paragraph (index in the document) and the line
+# that paragraph is on. The period fields stay null until Metric carries them.
+RECORD_FIELDS: dict[str, tuple[str, bool]] = {
+    "document": ("string", False),
+    "paragraph": ("int64", False),
+    "line": ("int64", False),
+    "indicator": ("string", False),
+    "label": ("string", False),
+    "text": ("string", False),
+    "value": ("float64", True),
+    "unit": ("string", True),
+    "qualifier": ("string", True),
+    "change_value": ("float64", True),
+    "change_unit": ("string", True),
+    "change_basis": ("string", True),
+    "change_text": ("string", True),
+    "organisation": ("string", True),
+    "campaign": ("string", True),
+    "period": ("string", True),
+    "period_start": ("string", True),
+    "period_end": ("string", True),
+    "sentence": ("string", False),
+    "start": ("int64", False),
+    "end": ("int64", False),
+}
+
+
+class MissingExtra(ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+
+def pyarrow_module() -> ModuleType:
+    """pyarrow with its Parquet module, or MissingExtra naming the extra to install."""
+    try:
+        import pyarrow
+        import pyarrow.parquet  # noqa: F401
+    except ImportError as err:
+        raise MissingExtra("Parquet needs pyarrow: pip install 'zh-metrics[parquet]'") from err
+    return pyarrow
+
+
+def record_schema() -> pyarrow.Schema:
+    """RECORD_FIELDS as an Arrow schema (pyarrow is imported only when Parquet is asked for)."""
+    pa = pyarrow_module()
+    return pa.schema(
+        [pa.field(name, getattr(pa, kind)(), nullable=nullable) for name, (kind, nullable) in RECORD_FIELDS.items()]
+    )
+
+
+def document_rows(name: str, paragraphs: list[tuple[int, Doc]]) -> list[dict[str, Any]]:
+    """The flat rows of one document, given as its processed paragraphs with their line
+    numbers: every column of RECORD_FIELDS, None where a row has no such field."""
+    rows = []
+    for index, metric in extract_paragraphs([doc for _, doc in paragraphs]):
+        row = {"document": name, "paragraph": index, "line": paragraphs[index][0], **flatten(metric)}
+        rows.append({column: row.get(column) for column in RECORD_FIELDS})
+    return rows
+
+
+def parquet_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """`rows` (of `document_rows`) as one Parquet file in the record schema."""
+    pa = pyarrow_module()
+    sink = pa.BufferOutputStream()
+    pa.parquet.write_table(pa.Table.from_pylist(rows, schema=record_schema()), sink)
+    return sink.getvalue().to_pybytes()
+
+
+def write_parquet_part(folder: str | Path, index: int, rows: list[dict[str, Any]]) -> Path:
+    """Part `index` of a Parquet dataset (`part-00000.parquet`…), written atomically: a part
+    written again, as when a task is retried, replaces the earlier one whole."""
+    path = Path(folder) / f"part-{index:05d}.parquet"
+    write_atomic(path, parquet_bytes(rows))
+    return path
 
 
 def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
