@@ -63,3 +63,48 @@ def test_benchmark_names_a_missing_pipeline(tmp_path):
         cwd=ROOT,
     )
     assert result.returncode == 1 and "no trained pipeline at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_synthetic_archive_size(tmp_path):
+    """Two corpus texts in turn, two to a document; the second text holds two lines."""
+    from zh_metrics.measure.benchmark import make_archive
+
+    size = make_archive(
+        ["破获案件202起。", "抓获176人。\n冻结3.2亿元。"], tmp_path / "archive", n_texts=5, per_document=2
+    )
+    assert size == {"files": 3, "paragraphs": 7, "chars": 3 * 9 + 2 * (7 + 8)}
+    assert sorted(p.name for p in (tmp_path / "archive").iterdir()) == [
+        "doc-000000.txt",
+        "doc-000001.txt",
+        "doc-000002.txt",
+    ]
+    assert (tmp_path / "archive" / "doc-000002.txt").read_text(encoding="utf8") == "破获案件202起。\n"
+
+
+def test_estimate_for_more_workers():
+    """100 s on one worker for 10 partitions: 10 s each, in waves of as many as there are workers."""
+    from zh_metrics.measure.benchmark import estimate_workers
+
+    rows = estimate_workers(100.0, 10, 5.0, (1, 3, 20))
+    assert [(r["workers"], r["seconds"], round(r["busy"], 3)) for r in rows] == [
+        (1, 105.0, 1.0),
+        (3, 45.0, 0.833),
+        (20, 15.0, 0.5),
+    ]
+    (big,) = estimate_workers(100.0, 10, 5.0, (20,), scale=100)
+    assert (big["parts"], big["seconds"], big["busy"]) == (1000, 505.0, 1.0)
+
+
+def test_benchmark_dask_command(ruler_pipeline, corpus_tasks, tmp_path):
+    """The local engine and a one-worker cluster on a small archive, and the estimate."""
+    texts = tmp_path / "texts.jsonl"
+    write_jsonl_atomic(texts, corpus_tasks[:40])
+    result = run(
+        "-m", "zh_metrics", "benchmark-dask", str(ruler_pipeline), "--texts", str(texts), "--n-texts", "200",
+        "--workers", "1", "--partition-bytes", "4000", "--folder", str(tmp_path / "bench"),
+    )  # fmt: skip
+    out = result.stdout
+    assert "== local engine, one process, one core" in out and "== Dask, local cluster of 1 worker" in out
+    assert "records equal to the local engine's, in order: yes" in out
+    assert out.count("workers busy") == 10 and "128 workers" in out and "peak memory per worker" in out
+    assert sorted(p.name for p in (tmp_path / "bench").iterdir()) == ["dask-1.parquet", "local.parquet", "reports"]

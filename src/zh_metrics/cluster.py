@@ -32,6 +32,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -116,7 +117,10 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
 
 def open_client(workers: int | None = None, scheduler: str | None = None, timeout: float = CONNECT_TIMEOUT) -> Client:
     """A client of the scheduler at `scheduler`, or else of a new cluster on this machine of
-    `workers` single-threaded worker processes (default: one per core), closed with the client."""
+    `workers` single-threaded worker processes (default: one per core), closed with the client.
+    The new cluster logs nothing: what fails in a task reaches the client as its exception,
+    and the noise of a cluster shutting down (a heartbeat cut short) would drown the one line
+    a failing command prints."""
     if scheduler is not None:
         if workers is not None:
             raise ValueError("give a number of local workers or a scheduler address, not both")
@@ -127,7 +131,7 @@ def open_client(workers: int | None = None, scheduler: str | None = None, timeou
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",  # any free port: several clusters may run on one machine
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # failures reach the client through the tasks themselves
     )
 
 
@@ -148,6 +152,8 @@ class ShippedModel(WorkerPlugin):
     every worker, also of workers that join or restart later: the workers need not see the
     client's files. Named after a digest of the folder's contents, so that shipping the same
     model again reuses what the workers unpacked and loaded."""
+
+    idempotent = True  # registered again under the same name (the same model): left as it is
 
     def __init__(self, model: str | Path) -> None:
         self.archive, digest = zip_folder(model_path(model))
@@ -195,6 +201,26 @@ def worker_pipeline(folder: str) -> Language:
     return load(folder)
 
 
+def shipped_pipeline(worker: Any, model: str) -> Language:
+    """On a worker: the pipeline of `ship_model`'s name `model` (call it holding _PIPELINE_LOCK)."""
+    plugin = worker.plugins[model]
+    assert isinstance(plugin, ShippedModel) and plugin.folder is not None
+    return worker_pipeline(str(plugin.folder))
+
+
+def preload(client: Client, model: str) -> dict[str, float]:
+    """Load the shipped pipeline `model` on every worker now rather than on its first
+    partition (a model that cannot load fails here); the seconds each worker took."""
+    return client.run(_preload, model)
+
+
+def _preload(model: str, dask_worker: Any) -> float:
+    start = time.perf_counter()
+    with _PIPELINE_LOCK:
+        shipped_pipeline(dask_worker, model)
+    return time.perf_counter() - start
+
+
 def archive_partitions(
     paths: Sequence[str], partition_bytes: int = PARTITION_BYTES
 ) -> tuple[list[Partition], list[str]]:
@@ -225,12 +251,9 @@ def extract_partition(files: Partition, model: str, batch_size: int) -> tuple[li
         found, trouble = read_documents([path])
         documents += [(_as_shown(name, path, shown), paras) for name, paras in found]
         problems += [_as_shown(problem, path, shown) for problem in trouble]
-    plugin = get_worker().plugins[model]
-    assert isinstance(plugin, ShippedModel) and plugin.folder is not None
-    folder = plugin.folder
     rows = []
     with _PIPELINE_LOCK:
-        nlp = worker_pipeline(str(folder))
+        nlp = shipped_pipeline(get_worker(), model)
         for name, paragraphs in pipe_documents(nlp, documents, batch_size=batch_size):
             rows += document_rows(name, paragraphs)
     return rows, problems

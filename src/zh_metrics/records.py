@@ -13,7 +13,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from .files import write_atomic
+from .files import write_atomic, write_folder_atomic
 from .pipeline.link import sentence_bounds
 from .pipeline.tokenizer import doc_text
 from .pipeline.vocabulary import (
@@ -275,6 +275,14 @@ def write_parquet_part(folder: str | Path, index: int, rows: list[dict[str, Any]
     path = Path(folder) / f"part-{index:05d}.parquet"
     write_atomic(path, parquet_bytes(rows))
     return path
+
+
+def write_parquet_dataset(output: str | Path, documents: Iterable[tuple[str, list[tuple[int, Doc]]]]) -> int:
+    """The rows of processed documents (`api.pipe_documents`) as a Parquet dataset of one part
+    at `output`, written atomically; how many rows."""
+    rows = [row for name, paragraphs in documents for row in document_rows(name, paragraphs)]
+    write_folder_atomic(output, lambda folder: write_parquet_part(folder, 0, rows))
+    return len(rows)
 
 
 def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:

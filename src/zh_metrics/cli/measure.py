@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -174,3 +175,84 @@ def benchmark(
         if name in measured:
             ratio = measured["pipeline"]["one_process"]["chars_per_s"] / measured[name]["one_process"]["chars_per_s"]
             typer.echo(f"pipeline / {name}, one process: {ratio:.2f}x characters per second")
+
+
+@app.command("benchmark-dask")
+def benchmark_dask(
+    model: Path = typer.Argument(Path("training/model-best"), help="The pipeline to measure"),
+    texts: Path = typer.Option(Path("corpus/train.jsonl"), help="Corpus JSONL the archive is made from"),
+    n_texts: int = typer.Option(100_000, help="Corpus texts in the synthetic archive (in turn, repeating)"),
+    per_document: int = typer.Option(10, help="Corpus texts per .txt document"),
+    workers: list[int] = typer.Option([1, 2], "--workers", help="Dask runs: local clusters of this many workers"),
+    partition_bytes: int = typer.Option(1_000_000, help="Bytes of files per Dask partition"),
+    batch_size: int = typer.Option(64, help="Paragraphs per nlp.pipe batch, both engines (extract's default)"),
+    folder: Path = typer.Option(Path("training/archive"), help="Where the archive and the Parquet outputs go"),
+) -> None:
+    """The local engine against Dask clusters of 1, 2… single-threaded worker processes on a
+    synthetic archive made from the corpus: characters per second, peak memory per process,
+    the same records from every run, and an estimate for larger clusters."""
+    import datetime
+    import platform
+
+    import pandas as pd
+
+    from ..api import model_path
+    from ..cluster import archive_partitions
+    from ..measure.benchmark import (
+        corpus_paragraphs,
+        format_archive_benchmark,
+        in_fresh_process,
+        make_archive,
+        time_local_engine,
+    )
+
+    with loading(model):
+        model = model_path(model)
+    try:
+        paragraphs = corpus_paragraphs(texts)
+    except CorpusError as error:
+        fail(str(error))
+    archive = folder / "reports"
+    size = make_archive(paragraphs, archive, n_texts, per_document)
+    size["parts"] = len(archive_partitions([str(archive)], partition_bytes)[0])
+    typer.echo(
+        f"python -m zh_metrics benchmark-dask {' '.join(sys.argv[2:])}  ({datetime.date.today().isoformat()})\n"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; model {model}\n"
+        f"archive {archive}: {size['files']:,} files, {size['paragraphs']:,} paragraphs, {size['chars']:,} "
+        f"characters ({n_texts:,} texts of {texts}); {size['parts']} Dask partitions of <= {partition_bytes:,} bytes; "
+        f"nlp.pipe batches of {batch_size} paragraphs"
+    )
+    local: dict[str, Any] = {"load_before": os.getloadavg()}
+    local |= in_fresh_process(time_local_engine, model, [str(archive)], folder / "local.parquet", batch_size)
+    expected = pd.read_parquet(folder / "local.parquet")
+    runs: dict[int, dict[str, Any]] = {}
+    for n in workers:
+        output = folder / f"dask-{n}.parquet"
+        runs[n] = _time_dask(model, archive, output, n, partition_bytes, batch_size)
+        runs[n]["same_records"] = pd.read_parquet(output).equals(expected)
+    typer.echo(format_archive_benchmark(size, local, runs, os.getloadavg()))
+
+
+def _time_dask(
+    model: Path, archive: Path, output: Path, n: int, partition_bytes: int, batch_size: int
+) -> dict[str, Any]:
+    """One Dask run on a new local cluster of `n` workers: seconds to start it, to ship and
+    load the model on every worker, to read, extract and write; peak memory of each worker."""
+    import time
+
+    from ..cluster import archive_to_parquet, connect, preload, ship_model
+    from ..measure.benchmark import peak_mb
+
+    run: dict[str, Any] = {"load_before": os.getloadavg()}
+    start = time.perf_counter()
+    with connect(workers=n) as client:
+        started = time.perf_counter()
+        preload(client, ship_model(client, model))
+        ready = time.perf_counter()
+        result = archive_to_parquet(
+            [str(archive)], model, output, client, partition_bytes=partition_bytes, batch_size=batch_size
+        )
+        done = time.perf_counter()
+        run["peak_mb"] = sorted(client.run(peak_mb).values())
+    run |= {"start_s": started - start, "ship_s": ready - started, "run_s": done - ready, "records": result.records}
+    return run

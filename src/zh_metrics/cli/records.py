@@ -106,18 +106,18 @@ def extract(
         progress = functools.partial(tqdm, total=total, unit="para", file=sys.stderr)
     # several processes share the cores: one BLAS thread each, or they would crowd each other
     with threadpool_limits(limits=1 if n_process > 1 else None):
-        processed = list(pipe_documents(nlp, documents, batch_size, n_process, progress))
-    if format == "parquet":
-        assert output is not None
-        n_records = _write_parquet(processed, output)
-    else:
-        records = [(name, metric) for name, paras in processed for metric in extract_document([d for _, d in paras])]
-        n_records = len(records)
-        content = format_records(records, format)
-        if output is None:
-            sys.stdout.write(content)
+        processed = pipe_documents(nlp, documents, batch_size, n_process, progress)
+        if format == "parquet":
+            assert output is not None
+            n_records = _write_parquet(processed, output)
         else:
-            write_atomic(output, content)
+            records = [(name, m) for name, paras in processed for m in extract_document([d for _, d in paras])]
+            n_records = len(records)
+            content = format_records(records, format)
+            if output is None:
+                sys.stdout.write(content)
+            else:
+                write_atomic(output, content)
     if output is not None:
         typer.echo(f"{output}: {n_records} records", err=True)
     if problems:
@@ -144,17 +144,14 @@ def _require_parquet(output: Path | None) -> None:
         fail(str(err))
 
 
-def _write_parquet(processed: list[tuple[str, list]], output: Path) -> int:
+def _write_parquet(processed: Iterable[tuple[str, list]], output: Path) -> int:
     """The local engine's records as a Parquet dataset of one part; how many records."""
-    from ..files import write_folder_atomic
-    from ..records import document_rows, write_parquet_part
+    from ..records import write_parquet_dataset
 
-    rows = [row for name, paras in processed for row in document_rows(name, paras)]
     try:
-        write_folder_atomic(output, lambda folder: write_parquet_part(folder, 0, rows))
+        return write_parquet_dataset(output, processed)
     except OSError as err:
         fail(str(err))
-    return len(rows)
 
 
 def _extract_on_dask(

@@ -1,11 +1,13 @@
 """Throughput and memory of a pipeline on texts made from the corpus (never the dev set):
 characters and documents per second on one and two processes, time against document size,
-peak memory, and memory over a long stream."""
+peak memory, and memory over a long stream; and for `benchmark-dask`, a synthetic archive,
+the local engine's run over it and the estimate for larger clusters."""
 
 from __future__ import annotations
 
 import gc
 import itertools
+import math
 import multiprocessing
 import resource
 import time
@@ -18,6 +20,7 @@ from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
 from ..corpus.jsonl import read_jsonl_lines
+from ..files import write_atomic, write_folder_atomic
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
@@ -183,4 +186,111 @@ def format_benchmark(name: str, result: dict[str, Any]) -> str:
             f"stream of {last[0]:,} docs: RSS {first[1]:.0f} MB after {first[0]:,} → {last[1]:.0f} MB after {last[0]:,} "
             f"({last[1] - first[1]:+.0f} MB)"
         )
+    return "\n".join(lines)
+
+
+def make_archive(paragraphs: list[str], folder: Path, n_texts: int, per_document: int = 10) -> dict[str, int]:
+    """A synthetic archive at `folder` (rewritten whole): `n_texts` corpus texts in turn,
+    `per_document` to a .txt file. Returns its size as the engines read it: files,
+    paragraphs (a corpus text may hold several lines) and characters of those paragraphs."""
+    from ..documents import paragraphs as split
+
+    texts = list(itertools.islice(itertools.cycle(paragraphs), n_texts))
+    documents = ["\n".join(texts[i : i + per_document]) + "\n" for i in range(0, n_texts, per_document)]
+
+    def fill(tmp: Path) -> None:
+        for i, document in enumerate(documents):
+            write_atomic(tmp / f"doc-{i:06d}.txt", document)
+
+    write_folder_atomic(folder, fill, suffix=".txt")
+    read = [para for document in documents for _, para in split(document)]
+    return {"files": len(documents), "paragraphs": len(read), "chars": sum(map(len, read))}
+
+
+def time_local_engine(model: str | Path, paths: list[str], output: Path, batch_size: int) -> dict[str, Any]:
+    """The local engine to Parquet in this process on one core, as `extract --format parquet`
+    runs it: seconds to load the pipeline, seconds to read, extract and write, peak memory."""
+    from ..api import load, pipe_documents
+    from ..documents import read_documents
+    from ..records import write_parquet_dataset
+
+    start = time.perf_counter()
+    nlp = load(model)
+    loaded = time.perf_counter()
+    with threadpool_limits(limits=1):
+        documents, _ = read_documents(paths)
+        records = write_parquet_dataset(output, pipe_documents(nlp, documents, batch_size))
+    return {
+        "load_s": loaded - start,
+        "run_s": time.perf_counter() - loaded,
+        "records": records,
+        "peak_mb": peak_mb(),
+    }
+
+
+def estimate_workers(
+    one_worker_run_s: float, parts: int, fixed_s: float, workers: tuple[int, ...], scale: int = 1
+) -> list[dict[str, float]]:
+    """Seconds a run would take on `workers` workers for an archive `scale` times the measured
+    one, from the measured one-worker run: each of `parts * scale` partitions takes the
+    one-worker time per partition (its share of the reading, extracting, writing and
+    scheduling), partitions run in waves of `workers`, plus `fixed_s` (shipping and loading
+    the model on every worker, which happens on all of them at once)."""
+    per_part = one_worker_run_s / parts
+    rows = []
+    for n in workers:
+        waves = math.ceil(parts * scale / n)
+        seconds = fixed_s + waves * per_part
+        rows.append({"workers": n, "parts": parts * scale, "seconds": seconds, "busy": parts * scale / (waves * n)})
+    return rows
+
+
+def format_archive_benchmark(
+    size: dict[str, int], local: dict[str, Any], runs: dict[int, dict[str, Any]], load_after: tuple[float, ...]
+) -> str:
+    """The local engine and each Dask run side by side, then the estimate for larger clusters
+    from the 1-worker run (when there is one)."""
+
+    def load(values: tuple[float, ...]) -> str:
+        return "load average " + ", ".join(f"{x:.1f}" for x in values)
+
+    def rate(seconds: float) -> str:
+        return f"{seconds:8.1f} s  {size['chars'] / seconds:>10,.0f} chars/s"
+
+    lines = [
+        f"\n== local engine, one process, one core  ({load(local['load_before'])} before)",
+        f"load the pipeline:        {local['load_s']:8.1f} s",
+        f"read, extract, write:     {rate(local['run_s'])}  {local['records']:,} records",
+        f"peak memory:              {local['peak_mb']:8,.0f} MB",
+    ]
+    for n, run in runs.items():
+        lines += [
+            f"\n== Dask, local cluster of {n} worker process(es), one thread each  ({load(run['load_before'])} before)",
+            f"start the cluster:        {run['start_s']:8.1f} s",
+            f"ship + load the pipeline: {run['ship_s']:8.1f} s  (on all workers at once)",
+            f"read, extract, write:     {rate(run['run_s'])}  {run['records']:,} records  "
+            f"= {local['run_s'] / run['run_s']:.2f}x the local engine",
+            f"end to end:               {run['start_s'] + run['ship_s'] + run['run_s']:8.1f} s  "
+            f"(local engine: {local['load_s'] + local['run_s']:.1f} s, = "
+            f"{(local['load_s'] + local['run_s']) / (run['start_s'] + run['ship_s'] + run['run_s']):.2f}x)",
+            f"peak memory per worker:   {', '.join(f'{mb:,.0f}' for mb in run['peak_mb'])} MB",
+            f"records equal to the local engine's, in order: {'yes' if run['same_records'] else 'NO'}",
+        ]
+    lines.append(f"\n({load(load_after)} after)")
+    if 1 in runs:
+        one, parts = runs[1], size["parts"]
+        fixed = one["ship_s"]  # on a cluster of machines, every worker ships and loads at the same time
+        lines += [
+            f"partition overhead, (1-worker run - local run) / partitions: "
+            f"{(one['run_s'] - local['run_s']) / parts:+.3f} s on {one['run_s'] / parts:.2f} s per partition",
+            f"estimate from the 1-worker run ({one['run_s'] / parts:.2f} s per partition, "
+            f"{fixed:.1f} s to ship and load the model):",
+        ]
+        for scale, label in ((1, "this archive"), (100, "100x this archive")):
+            for row in estimate_workers(one["run_s"], parts, fixed, (1, 2, 8, 32, 128), scale):
+                lines.append(
+                    f"  {label:>17}, {row['workers']:>3} workers: {row['parts']:>6,} partitions "
+                    f"{row['seconds']:>9,.1f} s {size['chars'] * scale / row['seconds']:>12,.0f} chars/s  "
+                    f"(workers busy {row['busy']:.0%})"
+                )
     return "\n".join(lines)
