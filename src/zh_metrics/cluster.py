@@ -109,7 +109,7 @@ def check_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
         raise ClusterUnavailable(f"{address}: no Dask scheduler answered within {timeout:g} s") from err
     except ValueError as err:
         raise ClusterUnavailable(f"{address}: not a scheduler address ({err})") from err
-    except Exception as err:  # a server that is not Dask's can send anything (a 3 EiB frame size)
+    except Exception as err:  # a server that is not Dask's sends anything, even a "frame" of exabytes
         raise ClusterUnavailable(f"{address}: answered, but not as a Dask scheduler") from err
     if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
         raise ClusterUnavailable(f"{address}: answered, but not as a Dask scheduler")
