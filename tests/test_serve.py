@@ -1,6 +1,7 @@
 """The service (FastAPI's test client and a real uvicorn on 127.0.0.1), the renderer and the
 `serve` and `render` commands, on the rule-based pipeline of conftest.py."""
 
+import asyncio
 import csv
 import io
 import json
@@ -20,9 +21,10 @@ from fastapi.testclient import TestClient
 from spacy.language import Language
 
 import zh_metrics
-from zh_metrics.serve import create_app, render_spans
+from zh_metrics.serve import create_app, render_spans, text_documents
 from zh_metrics.serve.load import load_test, percentile, report_bodies
 from zh_metrics.serve.server import in_background
+from zh_metrics.serve.worker import Worker
 
 PARAGRAPHS = [
     "松川市公安局通报夏季治安打击整治行动成果",
@@ -227,6 +229,37 @@ def test_a_failing_pipeline_gives_500_json_and_the_server_goes_on():
         answer = client.post("/extract", json={"text": "系统故障"})
         assert answer.status_code == 500 and answer.json() == {"error": "internal error: RuntimeError"}
         assert client.post("/extract", json={"text": "系统正常"}).status_code == 200
+
+
+def test_requests_processed_together_get_their_own_answers_and_errors():
+    """Requests that wait together go through the pipeline in one batch; each still gets its
+    own answer, and the one the pipeline fails on fails alone."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1"}}})
+    nlp.add_pipe("fails_on_故障")
+    worker = Worker(nlp, timeout=30, max_pending=8)
+    entered, gate = threading.Event(), threading.Event()
+
+    def blocked():
+        entered.set()
+        gate.wait()
+        return text_documents("第一篇")
+
+    async def main():
+        first = asyncio.ensure_future(worker.run(blocked, lambda a: a.text, None))
+        await asyncio.to_thread(entered.wait)
+        texts = ["第二篇\n\n第二篇续", "系统故障", "第四篇"]
+        rest = [asyncio.ensure_future(worker.run(lambda t=t: text_documents(t), lambda a: a.text, None)) for t in texts]
+        while worker.pending < 4:  # all three wait while the worker reads the first
+            await asyncio.sleep(0.01)
+        gate.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    try:
+        first, second, failed, fourth = asyncio.run(main())
+    finally:
+        worker.close()
+    assert (first, second, fourth) == ("第一篇", "第二篇\n第二篇续", "第四篇")
+    assert isinstance(failed, RuntimeError) and worker.pending == 0
 
 
 def test_no_file_of_the_machine_is_served(client):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis import Analysis, BadInput, Overtime, analyse, text_documents, upload_documents
+from .analysis import Analysis, BadInput, analyse, gather, text_documents, upload_documents
 from .render import render_document, render_page, render_result, render_spans
 
 
@@ -22,8 +22,8 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Analysis",
     "BadInput",
-    "Overtime",
     "analyse",
+    "gather",
     "create_app",
     "render_document",
     "render_page",

@@ -13,12 +13,12 @@ import dataclasses
 import datetime
 import itertools
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..corpus.tasks import predicted_relations, predicted_spans
 from ..documents import paragraphs, read_documents
@@ -27,10 +27,6 @@ from ..records import Metric, extract_document, format_records
 
 Document = tuple[str, list[str]]
 TOKEN_FIELDS = ("token_start", "token_end")
-
-
-class Overtime(TimeoutError):
-    """The input was not processed before its deadline."""
 
 
 @dataclass
@@ -74,27 +70,23 @@ class Analysis:
         return format_records(self.records, "csv")
 
 
-def analyse(
-    nlp: Language,
-    documents: list[Document],
-    date: datetime.date | None = None,
-    deadline: float | None = None,
-    batch_size: int = 4,
-) -> Analysis:
-    """Process the documents' paragraphs and gather what was found, with offsets into the
-    joined text. Past `deadline` (a `time.monotonic()` value) it stops between two small
-    batches and raises Overtime, so that a timed-out request frees the pipeline soon."""
+def analyse(nlp: Language, documents: list[Document], date: datetime.date | None = None) -> Analysis:
+    """Process the documents' paragraphs and gather what was found."""
+    return gather(documents, list(nlp.pipe(para for _, paras in documents for para in paras)), date)
+
+
+def gather(documents: list[Document], docs: list[Doc], date: datetime.date | None = None) -> Analysis:
+    """What the pipeline found in the documents, given their processed paragraphs in order:
+    entities, links and records with offsets into the paragraphs joined by line breaks. The
+    records are made document by document, so a figure gets the organisation and campaign in
+    scope in its own document, as the `extract` command gives them."""
     flat = [(name, para) for name, paras in documents for para in paras]
-    offsets = []
-    position = 0
-    for _, para in flat:
-        offsets.append(position)
-        position += len(para) + 1
+    if len(flat) != len(docs):
+        raise ValueError(f"{len(flat)} paragraphs but {len(docs)} processed docs")
     analysis = Analysis("\n".join(para for _, para in flat), date=date)
-    by_document: dict[str, list] = {}
-    for (name, _), offset, doc in zip(flat, offsets, nlp.pipe((p for _, p in flat), batch_size=batch_size)):
-        if deadline is not None and time.monotonic() > deadline:
-            raise Overtime("processing took longer than the time allowed")
+    by_document: dict[str, list[tuple[int, Doc]]] = {}
+    offset = 0
+    for (name, para), doc in zip(flat, docs):
         for span in predicted_spans(doc):
             fields = {k: v for k, v in span.items() if k not in TOKEN_FIELDS}
             analysis.entities.append({**fields, "start": span["start"] + offset, "end": span["end"] + offset})
@@ -103,12 +95,13 @@ def analyse(
                 {"head": [hs + offset, he + offset], "child": [cs + offset, ce + offset], "label": REL_LABEL}
             )
         by_document.setdefault(name, []).append((offset, doc))
-    for name, docs in by_document.items():
-        metrics = iter(extract_document([doc for _, doc in docs]))
+        offset += len(para) + 1
+    for name, paragraph_docs in by_document.items():
+        metrics = iter(extract_document([doc for _, doc in paragraph_docs]))
         # the rows come paragraph after paragraph, as many for each as it gives on its own
-        for offset, doc in docs:
+        for start, doc in paragraph_docs:
             for metric in itertools.islice(metrics, len(extract_document([doc]))):
-                moved = dataclasses.replace(metric, start=metric.start + offset, end=metric.end + offset)
+                moved = dataclasses.replace(metric, start=metric.start + start, end=metric.end + start)
                 analysis.records.append((name, moved))
     return analysis
 

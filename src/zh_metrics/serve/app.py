@@ -15,14 +15,10 @@ message), with the status code that names the problem, and the server goes on se
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
 import logging
-import threading
-import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -34,8 +30,9 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .analysis import Analysis, BadInput, Overtime, analyse, text_documents, upload_documents
+from .analysis import Analysis, BadInput, Document, text_documents, upload_documents
 from .render import render_page
+from .worker import Busy, Overtime, Worker
 
 MAX_BODY = 1 << 20
 T = TypeVar("T")
@@ -67,46 +64,7 @@ class ExtractResponse(BaseModel):
     relations: list[Relation]
 
 
-class Busy(RuntimeError):
-    """Too many requests are already waiting for the pipeline."""
-
-
 STATUS = {BadInput: 422, Busy: 503, Overtime: 504}
-
-
-class Worker:
-    """Runs the pipeline on one thread: a spaCy pipeline is not made to be called from several
-    threads at once, and the processor is the limit anyway. At most `max_pending` jobs wait or
-    run; each is given until `timeout` seconds after its arrival."""
-
-    def __init__(self, timeout: float, max_pending: int) -> None:
-        self.timeout = timeout
-        self.max_pending = max_pending
-        self.pending = 0
-        self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zh-metrics-pipeline")
-
-    async def run(self, job: Callable[[float], T]) -> T:
-        """`job(deadline)` on the pipeline's thread; Busy when the queue is full, Overtime
-        when it is not done in time (a job not yet started is then dropped)."""
-        with self._lock:
-            if self.pending >= self.max_pending:
-                raise Busy(f"{self.pending} requests are waiting for the pipeline; try again shortly")
-            self.pending += 1
-        deadline = time.monotonic() + self.timeout
-        future = self._executor.submit(job, deadline)
-        future.add_done_callback(self._finished)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        except TimeoutError:
-            raise Overtime(f"not done within {self.timeout:g} s; send a shorter text") from None
-
-    def _finished(self, _: Future) -> None:
-        with self._lock:
-            self.pending -= 1
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class BodyLimit:
@@ -186,7 +144,7 @@ def validate_fields(fields: Any) -> ExtractRequest:
 
 def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, max_body: int = MAX_BODY) -> FastAPI:
     """The service around `nlp`, which is loaded once by the caller and used by one thread."""
-    worker = Worker(timeout, max_pending)
+    worker = Worker(nlp, timeout, max_pending)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -200,21 +158,17 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
     )
     app.add_middleware(BodyLimit, max_bytes=max_body)
 
-    def job(
-        fields: ExtractRequest, upload: tuple[str, bytes] | None, finish: Callable[[Analysis], T]
-    ) -> Callable[[float], T]:
-        """Reading, the pipeline and the answer's rendering, all on the pipeline's thread."""
+    async def answer(fields: ExtractRequest, upload: tuple[str, bytes] | None, finish: Callable[[Analysis], T]) -> T:
+        """`finish` of the Analysis of the uploaded file, else of the text."""
 
-        def run(deadline: float) -> T:
+        def read() -> list[Document]:
             if upload is not None:
-                documents = upload_documents(*upload)
-            elif fields.text is not None:
-                documents = text_documents(fields.text)
-            else:
+                return upload_documents(*upload)
+            if fields.text is None:
                 raise BadInput("text", "text: missing; send a `text` or upload a `file`")
-            return finish(analyse(nlp, documents, fields.date, deadline))
+            return text_documents(fields.text)
 
-        return run
+        return await worker.run(read, finish, fields.date)
 
     @app.exception_handler(BadInput)
     @app.exception_handler(Busy)
@@ -269,7 +223,7 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
         """Records, entities and HAS_CHANGE relations of a text (JSON `{"text": …}`) or of an
         uploaded file (multipart `file`, in any format the `extract` command reads)."""
         fields, upload = await read_request(request)
-        return JSONResponse(await worker.run(job(fields, upload, Analysis.to_dict)))
+        return JSONResponse(await answer(fields, upload, Analysis.to_dict))
 
     async def page(fields: ExtractRequest | None, upload: tuple[str, bytes] | None) -> HTMLResponse:
         if fields is None:
@@ -277,7 +231,7 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
         text = fields.text or ""
         date = fields.date.isoformat() if fields.date else ""
         try:
-            shown = await worker.run(job(fields, upload, lambda a: render_page(a, text=text, date=date)))
+            shown = await answer(fields, upload, lambda a: render_page(a, text=text, date=date))
         except (BadInput, Busy, Overtime) as err:
             return HTMLResponse(render_page(text=text, date=date, error=str(err)), status_code=STATUS[type(err)])
         return HTMLResponse(shown)
