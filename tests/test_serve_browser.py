@@ -23,10 +23,9 @@ import pytest
 import websocket
 
 import zh_metrics
+from test_serve import ENTITIES, RECORDS, REPORT, expected_csv_row
 from zh_metrics.serve import create_app
 from zh_metrics.serve.server import in_background
-
-from test_serve import ENTITIES, RECORDS, REPORT, expected_csv_row
 
 WAIT = 30.0
 
@@ -52,6 +51,7 @@ class Browser:
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--no-first-run",
                 "--hide-scrollbars",
                 "--window-size=1280,1500",

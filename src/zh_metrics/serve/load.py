@@ -91,7 +91,8 @@ def load_test(url: str, bodies: list[bytes], requests: int = 200, clients: int =
 
 def format_load(result: dict[str, Any]) -> str:
     return (
-        f"{result['requests']} requests from {result['clients']} clients in {result['seconds']:.1f} s "
+        f"{result['requests']} requests from {result['clients']} client{'s' if result['clients'] > 1 else ''} "
+        f"in {result['seconds']:.1f} s "
         f"(reports of {result['mean_chars']:.0f} characters on average): "
         f"{result['requests_per_s']:.1f} requests/s, latency p50 {result['p50_ms']:.0f} ms, "
         f"p95 {result['p95_ms']:.0f} ms, max {result['max_ms']:.0f} ms; {result['failed']} failed"
