@@ -18,6 +18,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import websocket
@@ -206,3 +207,22 @@ def test_a_report_submitted_on_the_page(browser, ruler_pipeline, tmp_path):
         rows = list(csv.DictReader(io.StringIO(files[0].read_text(encoding="utf8"))))
         assert rows == [expected_csv_row(r) for r in extracted["records"]]
         assert re.fullmatch(r"\d+", rows[0]["start"]) and rows[0]["change_basis"] == "同比"
+
+        # a file chosen with the file picker gives the same rows, under the file's name
+        report = tmp_path / "青禾县通报.txt"
+        report.write_text(REPORT, encoding="utf8")
+        browser.js("document.querySelector('textarea').value = ''; window.before_upload = true")
+        picker = browser.send(
+            "DOM.querySelector", nodeId=browser.send("DOM.getDocument")["root"]["nodeId"], selector="input[type=file]"
+        )
+        browser.send("DOM.setFileInputFiles", files=[str(report)], nodeId=picker["nodeId"])
+        browser.click("button[type=submit]")
+        browser.wait_for(
+            "!window.before_upload && document.readyState === 'complete' && !!document.querySelector('.zhm-result')"
+        )
+        rows = browser.js("[...document.querySelectorAll('tr.zhm-record')].map(r => r.cells[2].textContent)")
+        assert rows == [r[1] for r in RECORDS]
+        csv_href = unquote(browser.js("document.querySelector('.zhm-csv').href"))
+        assert [row["document"] for row in csv.DictReader(io.StringIO(csv_href.split(",", 1)[1]))] == [
+            "青禾县通报.txt"
+        ] * len(RECORDS)

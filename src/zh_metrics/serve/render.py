@@ -266,7 +266,7 @@ def render_page(analysis: Analysis | None = None, *, text: str = "", date: str =
     form = (
         '<form method="post" action="/" enctype="multipart/form-data">'
         f'<textarea name="text" placeholder="粘贴一篇通报、工作报告或新闻稿…">{html.escape(text)}</textarea>'
-        '<div class="row"><label>or a file <input type="file" name="file" accept=".txt,text/plain"></label>'
+        '<div class="row"><label>or a file <input type="file" name="file"></label>'
         f'<label>document date <input type="date" name="date" value="{html.escape(date)}"></label>'
         '<button type="submit">Extract</button> <a href="/docs">API</a></div></form>'
     )
