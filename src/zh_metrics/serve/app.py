@@ -9,15 +9,15 @@ message), with the status code that names the problem, and the server goes on se
 - malformed JSON, a `text` that is not a string, a bad `date`, an unreadable file → 422 with
   the field;
 - more than `max_pending` requests waiting for the pipeline → 503 at once;
-- no answer within `timeout` seconds of arrival → 504; the pipeline then stops the request's
-  work at the next paragraph, so the worker is soon free again.
+- no answer within `timeout` seconds of arrival → 504; the request is then fed no further to
+  the pipeline, so that it is soon free for the others;
+- anything else that goes wrong → 500 (uvicorn logs the traceback).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -36,7 +36,6 @@ from .worker import Busy, Overtime, Worker
 
 MAX_BODY = 1 << 20
 T = TypeVar("T")
-logger = logging.getLogger("zh_metrics.serve")
 
 
 class ExtractRequest(BaseModel):
@@ -184,7 +183,6 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
 
     @app.exception_handler(Exception)
     async def failed(_: Request, err: Exception) -> JSONResponse:
-        logger.exception("request failed")
         return JSONResponse({"error": f"internal error: {type(err).__name__}"}, status_code=500)
 
     @app.get("/health")
@@ -225,9 +223,8 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
         fields, upload = await read_request(request)
         return JSONResponse(await answer(fields, upload, Analysis.to_dict))
 
-    async def page(fields: ExtractRequest | None, upload: tuple[str, bytes] | None) -> HTMLResponse:
-        if fields is None:
-            return HTMLResponse(render_page())
+    async def page(fields: ExtractRequest, upload: tuple[str, bytes] | None) -> HTMLResponse:
+        """The page with the result, or with what is wrong and the status code that says it."""
         text = fields.text or ""
         date = fields.date.isoformat() if fields.date else ""
         try:
@@ -240,11 +237,12 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
     async def page_get(request: Request) -> HTMLResponse:
         """The page; with `?text=…` (and `&date=…`) the result for that text, made here."""
         if not request.query_params:
-            return await page(None, None)
+            return HTMLResponse(render_page())
         try:
             fields = validate_fields(dict(request.query_params))
         except BadInput as err:
-            return HTMLResponse(render_page(error=str(err)), status_code=422)
+            text = request.query_params.get("text", "")
+            return HTMLResponse(render_page(text=text, error=str(err)), status_code=422)
         return await page(fields, None)
 
     @app.post("/", response_class=HTMLResponse)

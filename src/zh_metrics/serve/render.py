@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -115,10 +115,11 @@ def render_spans(
     for left, right in zip(cuts, cuts[1:]):
         active.subtract(closing[left])
         active.update(opening[left])
+        active = +active  # only the marks still open
         if span is not None and span["start"] == left:
             out.append(_open_span(span, links.get((span["start"], span["end"]), [])))
         piece = html.escape(text[left:right])
-        classes = " ".join(sorted(css for css, n in active.items() if n > 0))
+        classes = " ".join(sorted(active))
         out.append(f'<span class="{classes}">{piece}</span>' if classes else piece)
         if span is not None and span["end"] == right:
             out.append(_close_span(span, links.get((span["start"], span["end"]), [])))
@@ -169,15 +170,15 @@ def locate(text: str, needle: str, before: int) -> Offsets | None:
 
 
 def record_marks(
-    text: str, record: Mapping[str, Any], relations: Sequence[Mapping[str, Any]]
+    text: str, record: Mapping[str, Any], changes: Mapping[Offsets, list[Offsets]]
 ) -> Iterable[tuple[str, Offsets]]:
-    """What a record marks in the text: its figure, the rate linked to it, and where its
-    indicator, period, organisation and campaign (those it has) occur nearest before it."""
+    """What a record marks in the text: its figure, the rates linked to it (`changes`: the
+    rates of each figure), and where its indicator, period, organisation and campaign (those it
+    has) occur nearest before it."""
     figure = (record["start"], record["end"])
     yield "figure", figure
-    for rel in relations:
-        if tuple(rel["head"]) == figure:
-            yield "change", (rel["child"][0], rel["child"][1])
+    for rate in changes.get(figure, []):
+        yield "change", rate
     for name in LOCATED_FIELDS:
         value = record.get(name)
         where = locate(text, value, record["start"]) if isinstance(value, str) else None
@@ -189,14 +190,17 @@ def render_result(analysis: Analysis) -> str:
     """The legend, the text with its entities, links and record marks, the records table
     (click a row to mark its parts) and the records as a CSV download."""
     records = analysis.record_dicts()
+    relations = [((r["head"][0], r["head"][1]), (r["child"][0], r["child"][1])) for r in analysis.relations]
+    changes: dict[Offsets, list[Offsets]] = defaultdict(list)
+    for head, child in relations:
+        changes[head].append(child)
     marks = []
     selectors: dict[str, list[str]] = defaultdict(list)
     for i, record in enumerate(records, 1):
-        for name, (start, end) in record_marks(analysis.text, record, analysis.relations):
+        for name, (start, end) in record_marks(analysis.text, record, changes):
             letter = RECORD_MARKS[name][0]
             marks.append((start, end, f"r{i}{letter}"))
             selectors[name].append(f".zhm-result:has(#zp{i}:checked) .r{i}{letter}")
-    relations = [((r["head"][0], r["head"][1]), (r["child"][0], r["child"][1])) for r in analysis.relations]
     text = render_spans(analysis.text, analysis.entities, relations, marks)
     selection = "".join(f"{','.join(sel)}{{{RECORD_MARKS[name][1]}}}" for name, sel in selectors.items())
     summary = (
