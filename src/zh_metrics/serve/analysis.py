@@ -2,9 +2,9 @@
 entities with their normalised fields, the HAS_CHANGE links and the records.
 
 An input is one or more documents, each a list of paragraphs (as `zh_metrics.documents` reads
-them). The paragraphs are processed one by one, like the `extract` command does, and joined by
-newlines into one `text`; every offset in the result (entities, relations, records' start and
-end) refers to that text, so `text[start:end]` is always the span's own text.
+them). Each paragraph is a Doc of its own, as in the `extract` command, and the paragraphs are
+joined by line breaks into one `text`; every offset in the result (entities, relations, records'
+start and end) refers to that text, so `text[start:end]` is always the span's own text.
 """
 
 from __future__ import annotations
