@@ -26,11 +26,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @contextmanager
 def loading(model: Path | None) -> Iterator[None]:
     """A pipeline that is missing or cannot be loaded ends the command with its message."""
-    from ..api import ModelNotFound
+    from ..api import ModelNotFound, PipelineError
 
     try:
         yield
-    except ModelNotFound as err:
+    except (ModelNotFound, PipelineError) as err:
         fail(str(err))
     except OSError as err:
         fail(f"{model}: cannot load a pipeline here ({err})")

@@ -38,7 +38,8 @@ SUBUNIT_VALUES = {unit: Decimal(value) for unit, value in SUBUNITS.items()}
 MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 RANGE_RE = re.compile(r"^(?P<low>[^至到~～\-—–]+?)(?:至|到|~|～|-|—|–)(?P<high>.+)$")
 
-for _attr in ("value", "value_max", "unit", "qualifier", "basis", "value_error"):
+SPAN_ATTRS = ("value", "value_max", "unit", "qualifier", "basis", "value_error")
+for _attr in SPAN_ATTRS:
     if not Span.has_extension(_attr):
         Span.set_extension(_attr, default=None)
 
@@ -277,6 +278,8 @@ class FigureNormaliser:
 
 @Language.factory(
     "figure_normaliser",
+    requires=["doc.ents"],
+    assigns=[f"span._.{attr}" for attr in SPAN_ATTRS],
     default_config={"labels": list(VALUE_LABELS), "window": 12},
 )
 def make_figure_normaliser(nlp: Language, name: str, labels: list[str], window: int) -> FigureNormaliser:
