@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "zh_metrics"
 ALLOWED = {
     "pipeline": set(),
     "records": {"pipeline"},
-    "corpus": {"pipeline", "files"},
-    "measure": {"pipeline", "corpus", "files", "records", "api", "documents"},
+    "corpus": {"pipeline", "files", "progress", "documents"},
+    "measure": {"pipeline", "corpus", "files", "progress", "records", "api", "documents"},
 }
 
 
