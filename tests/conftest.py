@@ -41,6 +41,28 @@ RULER_PATTERNS = [
     ("RATE", "37.2%"),
     ("RATE", "3.1%"),
     ("PERCENT", "60.72%"),
+    # the invented report of tests/fixtures/documents, in simplified and traditional characters
+    ("CAMPAIGN", "“清源”行动"),
+    ("CAMPAIGN", "“清源”行動"),
+    ("COUNT", "318起"),
+    ("COUNT", "452人"),
+    ("COUNT", "1,275场次"),
+    ("COUNT", "1,275場次"),
+    ("COUNT", "36万余人"),
+    ("COUNT", "36萬餘人"),
+    ("MONEY", "1.86亿元"),
+    ("MONEY", "1.86億元"),
+    ("MONEY", "4200余万元"),
+    ("MONEY", "4200餘萬元"),
+    ("RATE", "27.4%"),
+    ("RATE", "15.6%"),
+    ("RATE", "12.3%"),
+    ("PERCENT", "64.85%"),
+    # figures of the page furniture around it (sidebar, footer): found if they ever leak in
+    ("COUNT", "56起"),
+    ("RATE", "8.8%"),
+    ("MONEY", "930万元"),
+    ("COUNT", "50份"),
 ]
 
 

@@ -109,10 +109,10 @@ def test_cli_extract_bad_input_names_file_and_line_and_writes_nothing(ruler_pipe
     english.write_text("\n\nonly English here\n", encoding="utf8")
     result = invoke("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
     assert result.exit_code == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
-    broken = tmp_path / "gbk.txt"
+    broken = tmp_path / "mixed.txt"  # UTF-8, then GBK: no one encoding reads it
     broken.write_bytes("第一行\n".encode() + "第二行".encode("gbk"))
     result = invoke("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
-    assert result.exit_code == 1 and f"{broken}:2: file: not UTF-8" in result.stderr
+    assert result.exit_code == 1 and f"{broken}:2: not text in UTF-8, GB18030/GBK or Big5" in result.stderr
     assert not out.exists() and "Traceback" not in result.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf8")

@@ -80,7 +80,9 @@ def convert(
 
 @app.command("select")
 def select_command(
-    raw: list[str] = typer.Argument(..., help="Raw reports: .txt files, folders, JSONL with `text`, or - for stdin"),
+    raw: list[str] = typer.Argument(
+        ..., help="Raw reports: .txt/.html/.pdf/.docx files, folders, JSONL with `text`, or - for stdin"
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="Prodigy tasks to write (atomically)"),
     n: int = typer.Option(200, "--n", min=1, help="How many paragraphs to pick"),
     model: Path | None = model_option(),

@@ -111,8 +111,9 @@ def select(
 def select_file(
     nlp: Language, raw: Iterable[str], output: Path, corpus: Iterable[Path], n: int, batch_size: int = 64
 ) -> tuple[int, int]:
-    """`select` on the paragraphs of the reports `raw` (.txt files, folders, JSONL with `text`,
-    `-` for standard input), skipping near-duplicates of the corpus files that exist; writes the
+    """`select` on the paragraphs of the reports `raw` (files of every format zh_metrics.documents
+    reads, folders, JSONL with `text`, `-` for standard input), skipping near-duplicates of the
+    corpus files that exist; writes the
     tasks to `output` and returns (tasks written, paragraphs read). Unreadable reports or corpus
     files raise before anything is written."""
     documents, problems = read_documents(raw)
@@ -122,7 +123,12 @@ def select_file(
     for path in corpus:
         if path.exists():
             corpus_texts.extend(task.get("text", "") for _, task in read_jsonl_lines(path))
-    paragraphs = [(name.split(":")[0], line, text) for name, paras in documents for line, text in paras]
+    # where a paragraph came from: its line in the file, else (PDF, HTML, DOCX) its number
+    paragraphs = [
+        (document.name.split(":")[0], paragraph.line or paragraph.number, paragraph.text)
+        for document in documents
+        for paragraph in document.paragraphs
+    ]
     tasks = select(nlp, paragraphs, corpus_texts, n, batch_size)
     write_jsonl_atomic(output, tasks)
     return len(tasks), len(paragraphs)

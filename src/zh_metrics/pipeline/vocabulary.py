@@ -189,6 +189,43 @@ TRAILING_FILLERS = re.compile(
     rf"|{_alternation(UP_VERBS + DOWN_VERBS)}|了)+$"
 )
 
+# ---------------------------------------------------------------------------
+# Reading documents: what the cleaning step (zh_metrics.documents.clean) maps, drops and keeps
+
+# Chinese characters: the CJK unified ideographs (with extension A) and the compatibility ideographs
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN_CHARS}]")
+# what Chinese text is written with besides ideographs: radicals, CJK punctuation, “” ‘’ — …, full-width forms
+CJK_TEXT_CHARS = HAN_CHARS + "\u2e80-\u2fdf\u3000-\u303f\u2018\u2019\u201c\u201d\u2014\u2026\uff00-\uffef"
+# a space between two CJK characters is an artefact of PDF text or hard wrapping, never meant (a
+# tab parts table cells: kept)
+SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK_TEXT_CHARS}])[^\\S\\n\\t]+(?=[{CJK_TEXT_CHARS}])")
+# compatibility forms NFKC maps to what the model was trained on: Kangxi radicals (PDF text: ⽐ → 比),
+# compatibility ideographs, full-width digits, letters and signs (２７．４％ → 27.4%) and odd spaces
+COMPATIBILITY_FORMS = re.compile(
+    "[\u2f00-\u2fdf\uf900-\ufaff\uff01-\uff5e\u00a0\u2000-\u200a\u3000\U0002f800-\U0002fa1f]"
+)
+# full-width punctuation Chinese is written with: kept as the writer typed it (the corpus has both forms)
+KEPT_FULL_WIDTH = "，；：（）！？"
+# radicals a PDF's text gives for characters its font draws with the same glyph: the CJK Radicals
+# Supplement, which NFKC leaves alone (⻔ ⻚ ⺠ for 门 页 民), by Unicode's EquivalentUnifiedIdeograph.txt,
+# and the Kangxi radical DOOR, which simplified-Chinese fonts (Noto Sans CJK SC) draw as 户, not as
+# its NFKC form 戶; mapped before NFKC
+RADICALS = str.maketrans(
+    "⺁⺂⺃⺄⺅⺆⺇⺈⺉⺊⺋⺌⺍⺎⺏⺐⺑⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺱⺲⺳⺴⺵⺶⺷⺸⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳⼾",
+    "厂乛乚乙亻冂𠘨刀刂卜㔾小小兀尣尢𡯂巳幺彑𫜹忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王𤴔目示礻𥫗糹纟罓罒㓁冗𦉫羊𦍌𦍋耂肀聿肉𦥑艹艹艹虎衤覀西见角𧢲讠贝𧾷车辶辶辶邑钅長镸长门𨸏阝雨青韦页风飞食𩙿飠饣𩠐马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟户",
+)
+# characters that only get in the way: BOM / zero-width no-break space, zero-width space and joiners, soft hyphen
+INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+# a line that ends with one of these (closing quotes and brackets aside) ends its paragraph: it is not
+# joined to the next line even when it fills the width
+PARAGRAPH_END_CHARS = SENTENCE_END_CHARS + ":："
+CLOSING_CHARS = "”’」』)）》"
+# a line of a PDF page that is only its page number (- 3 -, 第3页, 第3页 共8页, 3/8, 3)
+PAGE_NUMBER_LINE = re.compile(
+    r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)$"
+)
+
 
 def rate_context(text: str, start: int, rate_starts: dict[int, int]) -> str:
     """The words before a rate at `start` that give its direction and basis (`rate_starts`:
