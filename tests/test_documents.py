@@ -291,6 +291,8 @@ def test_cli_bad_files_stop_the_run_or_are_skipped_with_keep_going(ruler_pipelin
     assert len(lines) == len(expected) + 1 and lines[-1] == f"{len(expected)} problem(s) in the input: nothing written"
     result = cli("extract", str(folder), "-m", str(ruler_pipeline), "-o", str(out), "--keep-going")
     assert result.returncode == 1 and b"Traceback" not in result.stderr
+    last = result.stderr.decode().splitlines()[-1]
+    assert last == f"{len(expected) - 1} problem(s) in the input: their files skipped, 1 document(s) read"
     rows = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
     assert [(r["document"], r["paragraph"], r["page"], r["text"]) for r in rows] == [
         (str(folder / "report.pdf"), f[0], 1 if f[0] < 6 else 2, f[2]) for f in FIGURES
@@ -321,6 +323,8 @@ def test_cli_walks_folders_for_every_format_and_glob_selects(ruler_pipeline, tmp
     }
     result = cli("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "*.pdf")
     assert result.returncode == 1 and result.stderr.decode().startswith(f"{folder}: no *.pdf files in this folder")
+    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "/*.txt")
+    assert result.returncode == 1 and result.stderr.decode().startswith(f"{folder}: --glob /*.txt: Non-relative")
 
 
 def test_cli_encoding_and_date_options(ruler_pipeline):
@@ -334,3 +338,18 @@ def test_cli_encoding_and_date_options(ruler_pipeline):
     assert result.returncode == 2 and "'klingon' is not an encoding Python knows" in result.stderr.decode()
     result = cli("extract", "-", "-m", str(ruler_pipeline), "--format", "xml", stdin=gbk)
     assert result.returncode == 2 and b"Traceback" not in result.stderr
+
+
+def test_jsonl_gives_a_document_a_line_and_names_bad_lines(tmp_path):
+    tasks = tmp_path / "tasks.jsonl"
+    lines = [{"text": "破获案件318起。\n\n抓获452人。"}, "not json", {"text": "only English"}, {"text": 3}]
+    tasks.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf8")
+    documents, problems = read_documents([tasks])
+    assert [(d.name, d.format, [(p.number, p.line, p.text) for p in d.paragraphs]) for d in documents] == [
+        (f"{tasks}:1", "jsonl", [(1, 1, "破获案件318起。"), (2, 1, "抓获452人。")])
+    ]
+    assert problems == [
+        f"{tasks}:2: text: not a JSON object with a string `text`",
+        f"{tasks}:3: text: no Chinese characters; this pipeline reads Chinese reports",
+        f"{tasks}:4: text: not a JSON object with a string `text`",
+    ]

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 @dataclass
 class Paragraph:
     """One paragraph of cleaned text. `number` counts the document's paragraphs from 1; `page`
-    is the PDF page it starts on; `line` the line of the file it starts on (text and JSONL)."""
+    is the PDF page it starts on; `line` the line of a text file it starts on, or the line of
+    its JSONL task (None for other formats)."""
 
     number: int
     text: str

@@ -70,7 +70,11 @@ def _files(path: Path, glob: Sequence[str], problems: list[str]) -> list[Path]:
     of every known format), hidden files and Word's lock files (~$…) left out."""
     if not path.is_dir():
         return [path]
-    candidates = [file for pattern in glob for file in path.rglob(pattern)] if glob else path.rglob("*")
+    try:
+        candidates = [file for pattern in glob for file in path.rglob(pattern)] if glob else list(path.rglob("*"))
+    except (NotImplementedError, ValueError) as err:  # an absolute or empty pattern
+        problems.append(f"{path}: --glob {' '.join(glob)}: {err}")
+        return []
     found = {
         file
         for file in candidates
@@ -87,7 +91,8 @@ def _files(path: Path, glob: Sequence[str], problems: list[str]) -> list[Path]:
 def _read_jsonl(
     file: Path, encoding: str | None, date: datetime.date | None, problems: list[str]
 ) -> Iterator[Document]:
-    """One document for every line of a JSONL file, from its `text`; a bad line is a problem."""
+    """One document for every line of a JSONL file, from its `text`, its paragraphs on that
+    line; a bad line is a problem."""
     try:
         text = decode(file.read_bytes(), encoding)
     except OSError as err:
@@ -105,9 +110,13 @@ def _read_jsonl(
             problems.append(f"{file}:{line}: text: not a JSON object with a string `text`")
             continue
         try:
-            yield _document(f"{file}:{line}", "jsonl", Content([(None, body)]), date, line)
+            document = _document(f"{file}:{line}", "jsonl", Content([(None, body)]), date, None)
         except DocumentError as err:
-            problems.append(str(err.located(str(file))))
+            problems.append(str(err.located(f"{file}:{line}")))
+            continue
+        for paragraph in document.paragraphs:  # the line of the task the paragraph is in
+            paragraph.line = line
+        yield document
 
 
 def _document(name: str, format: str, content: Content, date: datetime.date | None, first_line: int | None) -> Document:
