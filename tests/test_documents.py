@@ -5,13 +5,12 @@ scripts/make_document_fixtures.py from report.txt and report_traditional.txt."""
 import datetime
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import zh_metrics
+from conftest import invoke
 from zh_metrics.documents import DocumentError, clean_text, decode, paragraphs, read_document, read_documents
 from zh_metrics.pipeline.vocabulary import PAGE_NUMBER_LINE
 
@@ -34,10 +33,6 @@ FIGURES = [
 @pytest.fixture(scope="module")
 def nlp(ruler_pipeline):
     return zh_metrics.load(ruler_pipeline)
-
-
-def cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, input=stdin)
 
 
 def figures(records) -> list[tuple]:
@@ -283,15 +278,15 @@ def test_cli_bad_files_stop_the_run_or_are_skipped_with_keep_going(ruler_pipelin
     named = [str(folder / name) for name in sorted(expected)] + [str(folder / "report.pdf")]
     out = tmp_path / "out.jsonl"
     out.write_text("earlier\n", encoding="utf8")
-    result = cli("extract", *named, "-m", str(ruler_pipeline), "-o", str(out))
-    lines = result.stderr.decode().splitlines()
-    assert result.returncode == 1 and out.read_text(encoding="utf8") == "earlier\n"
+    result = invoke("extract", *named, "-m", str(ruler_pipeline), "-o", str(out))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and out.read_text(encoding="utf8") == "earlier\n"
     for name, what in expected.items():
         assert any(line.startswith(f"{folder / name}:") and what in line for line in lines), (name, lines)
     assert len(lines) == len(expected) + 1 and lines[-1] == f"{len(expected)} problem(s) in the input: nothing written"
-    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "-o", str(out), "--keep-going")
-    assert result.returncode == 1 and b"Traceback" not in result.stderr
-    last = result.stderr.decode().splitlines()[-1]
+    result = invoke("extract", str(folder), "-m", str(ruler_pipeline), "-o", str(out), "--keep-going")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
     assert last == f"{len(expected) - 1} problem(s) in the input: their files skipped, 1 document(s) read"
     rows = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
     assert [(r["document"], r["paragraph"], r["page"], r["text"]) for r in rows] == [
@@ -308,36 +303,36 @@ def test_cli_walks_folders_for_every_format_and_glob_selects(ruler_pipeline, tmp
     (folder / "~$report.docx").write_bytes(b"lock file of Word")
     (folder / ".hidden.txt").write_bytes(b"\x00binary")
     (folder / "notes.md").write_text("not a report format", encoding="utf8")
-    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "-f", "csv", "--date", "2025-01-31")
-    assert result.returncode == 0, result.stderr.decode()
-    lines = result.stdout.decode().splitlines()
+    result = invoke("extract", str(folder), "-m", str(ruler_pipeline), "-f", "csv", "--date", "2025-01-31")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
     assert lines[0].startswith("document,paragraph,page,date,indicator,")
     documents = [line.split(",")[0] for line in lines[1:]]
     assert sorted(set(documents)) == [
         str(folder / "2025" / n) for n in ("report.docx", "report.html", "report_gbk.txt")
     ]
     assert len(lines) == 1 + 3 * len(FIGURES) and all(",2025-01-31," in line for line in lines[1:])
-    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "*.html")
-    assert {json.loads(line)["document"] for line in result.stdout.decode().splitlines()} == {
+    result = invoke("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "*.html")
+    assert {json.loads(line)["document"] for line in result.stdout.splitlines()} == {
         str(folder / "2025" / "report.html")
     }
-    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "*.pdf")
-    assert result.returncode == 1 and result.stderr.decode().startswith(f"{folder}: no *.pdf files in this folder")
-    result = cli("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "/*.txt")
-    assert result.returncode == 1 and result.stderr.decode().startswith(f"{folder}: --glob /*.txt: Non-relative")
+    result = invoke("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "*.pdf")
+    assert result.exit_code == 1 and result.stderr.startswith(f"{folder}: no *.pdf files in this folder")
+    result = invoke("extract", str(folder), "-m", str(ruler_pipeline), "--glob", "/*.txt")
+    assert result.exit_code == 1 and result.stderr.startswith(f"{folder}: --glob /*.txt: Non-relative")
 
 
 def test_cli_encoding_and_date_options(ruler_pipeline):
     gbk = (FIXTURES / "report_gbk.txt").read_bytes()
-    result = cli("extract", "-", "-m", str(ruler_pipeline), "--encoding", "gbk", "--date", "2025-04-08", stdin=gbk)
-    rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    result = invoke("extract", "-", "-m", str(ruler_pipeline), "--encoding", "gbk", "--date", "2025-04-08", input=gbk)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["document"], r["date"], r["text"]) for r in rows] == [("<stdin>", "2025-04-08", f[2]) for f in FIGURES]
-    result = cli("extract", "-", "-m", str(ruler_pipeline), "--encoding", "ascii", stdin=gbk)
-    assert result.returncode == 1 and result.stderr.decode().startswith("<stdin>:1: not ascii text")
-    result = cli("extract", "-", "-m", str(ruler_pipeline), "--encoding", "klingon", stdin=gbk)
-    assert result.returncode == 2 and "'klingon' is not an encoding Python knows" in result.stderr.decode()
-    result = cli("extract", "-", "-m", str(ruler_pipeline), "--format", "xml", stdin=gbk)
-    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    result = invoke("extract", "-", "-m", str(ruler_pipeline), "--encoding", "ascii", input=gbk)
+    assert result.exit_code == 1 and result.stderr.startswith("<stdin>:1: not ascii text")
+    result = invoke("extract", "-", "-m", str(ruler_pipeline), "--encoding", "klingon", input=gbk)
+    assert result.exit_code == 2 and "'klingon' is not an encoding Python knows" in result.stderr
+    result = invoke("extract", "-", "-m", str(ruler_pipeline), "--format", "xml", input=gbk)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
 
 
 def test_jsonl_gives_a_document_a_line_and_names_bad_lines(tmp_path):

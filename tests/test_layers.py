@@ -10,6 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "zh_metrics"
 ALLOWED = {
     "pipeline": set(),
     "records": {"pipeline"},
+    "documents": {"pipeline", "records"},
+    "api": {"pipeline", "records", "documents"},
     "corpus": {"pipeline", "files", "progress", "documents"},
     "measure": {"pipeline", "corpus", "files", "progress", "records", "api", "documents"},
 }

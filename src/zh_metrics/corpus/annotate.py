@@ -113,9 +113,8 @@ def select_file(
 ) -> tuple[int, int]:
     """`select` on the paragraphs of the reports `raw` (files of every format zh_metrics.documents
     reads, folders, JSONL with `text`, `-` for standard input), skipping near-duplicates of the
-    corpus files that exist; writes the
-    tasks to `output` and returns (tasks written, paragraphs read). Unreadable reports or corpus
-    files raise before anything is written."""
+    corpus files that exist; writes the tasks to `output` and returns (tasks written, paragraphs
+    read). Unreadable reports or corpus files raise before anything is written."""
     documents, problems = read_documents(raw)
     if problems:
         raise InputErrors(problems, "the input")
