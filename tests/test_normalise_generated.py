@@ -307,7 +307,9 @@ def ranges(draw) -> Case:
         return Case(label, text, Decimal(low * scale), unit, "range", Decimal(high * scale), currency)
     (low_text, low), (high_text, high) = draw(amounts()), draw(amounts())
     assume(low < high and written)
-    return Case(label, f"{low_text}{written}{separator}{high_text}{written}", low, unit, "range", high, currency)
+    # a low end with its own magnitude may leave the unit to the high end (1.5万到2万美元)
+    low_unit = "" if re.search("[万亿萬億]", low_text) and draw(st.booleans()) else written
+    return Case(label, f"{low_text}{low_unit}{separator}{high_text}{written}", low, unit, "range", high, currency)
 
 
 @st.composite

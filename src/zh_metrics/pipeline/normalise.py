@@ -478,11 +478,14 @@ def _low_end_readings(low: str, high: str) -> list[str]:
     above the high end is taken. A single digit takes the unit after the high end's first digit
     with its magnitude (三至五千万 → 三千万, 三到四千 → 三千, 五~6百 → 五百; not a bare 十:
     三到四十 is 3 to 40); a number without 万/亿 takes the 万/亿 that ends the high end
-    (20至50万 → 20万, 三十至五十万 → 三十万); else the number as written (5000至1万 → 5000)."""
+    (20至50万 → 20万, 三十至五十万 → 三十万); else the number as written (5000至1万 → 5000).
+    The unit or currency of the high end is always borrowed (1.5万到2万美元)."""
     low_number, _, low_rest = split_figure(low.lstrip("".join(SIGNS)))
-    if low_rest or not low_number or any(ch in MAGNITUDES for ch in low_number):
+    if low_rest or not low_number:
         return [low]
     high_number, _, high_rest = split_figure(high.lstrip("".join(SIGNS)))
+    if any(ch in MAGNITUDES for ch in low_number):  # 1.5万到2万美元
+        return [low + high_rest]
     magnitude = re.search(r"[万亿]*$", high_number).group()  # type: ignore[union-attr]
     readings = []
     lead = re.match(rf"[{DIGITS}](?P<unit>[十百千])", high_number)
