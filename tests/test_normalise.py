@@ -461,7 +461,7 @@ DIGITS = "零一二三四五六七八九"
 
 
 def chinese(n: int) -> str:
-    """A plain Chinese numeral for 0 < n < 10000, written independently of cn2an."""
+    """A plain Chinese numeral for 0 < n < 10000, written independently of the normaliser."""
     out, units = "", ["千", "百", "十", ""]
     digits = f"{n:04d}"
     zero = False
