@@ -151,6 +151,9 @@ FORMS = [
     ("", "一千零五十起", "", "COUNT", 1050, None, "起", "exact", None),
     # a gap after 亿 with neither 零 nor 万 (一亿五千: 100,005,000 or 1.5亿?) is refused
     ("", "一亿五千元", "", "MONEY", None, None, None, None, None),
+    ("", "1亿5000元", "", "MONEY", None, None, None, None, None),
+    ("", "1亿零5000元", "", "MONEY", 100005000, None, "元", "exact", "CNY"),
+    ("", "1亿50000000元", "", "MONEY", 150000000, None, "元", "exact", "CNY"),
     # a decimal before a magnitude with more after it
     ("", "1.5亿3000万元", "", "MONEY", None, None, None, None, None),
     # ranges: complete low ends, borrowed magnitudes, 千/百, every separator

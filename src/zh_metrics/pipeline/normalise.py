@@ -37,6 +37,7 @@ from .vocabulary import (
     KILO_UNITS,
     MAGNITUDE_CLASSIFIER,
     MAGNITUDES,
+    MEASURE_WORD_CURRENCIES,
     MONEY_CLOSING,
     NUMERAL_CHARS,
     OUTSIDE_PREFIXES,
@@ -152,7 +153,8 @@ def parse_section(text: str) -> Decimal:
             unit = SMALL_UNITS[token]
             if last_unit is not None and unit >= last_unit:
                 raise NormaliseError(f"the units of {text!r} are out of order")
-            if pending is not None and not _is_single_digit(pending_token) and (i != 1 or i != len(tokens) - 1):
+            alone = i == 1 and i == len(tokens) - 1  # 12.5千 is one number and its unit
+            if pending is not None and not _is_single_digit(pending_token) and not alone:
                 raise NormaliseError(f"{pending_token!r} before {token!r} in {text!r}")
             total += (Decimal(1) if pending is None else pending) * unit
             pending, last_unit, after_zero = None, unit, False
@@ -196,7 +198,7 @@ def parse_number(text: str) -> Decimal:
         if at < 0:
             continue
         head, tail = text[:at], text[at + 1 :]
-        if magnitude in head and tail or "亿" in head and magnitude == "万":
+        if magnitude in head and tail:
             raise NormaliseError(f"{magnitude} twice in {text!r}")
         scale = Decimal(MAGNITUDES[magnitude])
         high = parse_number(head) if head else Decimal(1)
@@ -210,9 +212,9 @@ def parse_number(text: str) -> Decimal:
             raise NormaliseError(f"nothing after 零 in {text!r}")
         if not zero and _is_single_digit(tail):
             return high * scale + (_digit(tail) or Decimal(0)) * scale / 10  # 三万五, 一亿五
-        if magnitude == "亿" and not zero and "万" not in tail and not tail.isdigit():
-            raise NormaliseError(f"{text!r} is ambiguous: write 零 after 亿 or the 万 of what follows")
         low = parse_number(tail)
+        if magnitude == "亿" and not zero and "万" not in tail and low < 10**7:
+            raise NormaliseError(f"{text!r} is ambiguous: write 零 after 亿 or the 万 of what follows")
         if low >= scale:
             raise NormaliseError(f"{tail!r} after {magnitude} is too large in {text!r}")
         return high * scale + low
@@ -324,6 +326,7 @@ def currency_name(text: str, at_end: bool = False) -> str | None:
 
 
 def canonical_currency(name: str) -> str:
+    """The one Chinese name of the currency a name or alias stands for (美金 → 美元)."""
     return CURRENCY_ALIASES.get(name, name)
 
 
@@ -331,7 +334,7 @@ def names_money(rest: str) -> bool:
     """Whether what follows a number of a COUNT or RATE is a currency (较去年增加1200万元),
     not a measure word (3块 is pieces there)."""
     name = currency_name(rest)
-    return name is not None and name not in ("块", "圆")
+    return name is not None and name not in MEASURE_WORD_CURRENCIES
 
 
 def read_money(value: Decimal, rest: str, before: str) -> tuple[Decimal, str, str]:

@@ -186,6 +186,8 @@ CURRENCY_ALIASES = {
 }  # fmt: skip
 # the names a figure's own text leaves to the words before it (欧元464.6万元 is euros)
 DEFAULT_CURRENCY_NAMES = ("元", "块", "块钱", "元钱", "圆")
+# the names that are measure words in a count (5块 pieces, not 5 元)
+MEASURE_WORD_CURRENCIES = ("块", "圆")
 # every currency name, longest first, so 新台币 wins over 台币 and 澳门元 over 澳元
 CURRENCIES = tuple(sorted({*CURRENCY_CODES, *CURRENCY_ALIASES}, key=len, reverse=True))
 # the money sub-units, as fractions of 元 (256元3角5分, 二十块五毛)
