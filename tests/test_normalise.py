@@ -233,6 +233,9 @@ FORMS = [
     ("英镑", "30万元", "", "MONEY", 300000, None, "英镑", "exact", "GBP"),
     ("新台币", "30万元", "", "MONEY", 300000, None, "新台币", "exact", "TWD"),
     ("", "3500元/吨", "", "MONEY", 3500, None, "元/吨", "exact", "CNY"),
+    ("", "5k元", "", "MONEY", 5000, None, "元", "exact", "CNY"),
+    ("", "1.2w美元", "", "MONEY", 12000, None, "美元", "exact", "USD"),
+    ("", "5kW", "", "COUNT", 5, None, "kW", "exact", None),
     ("", "300万比索", "", "MONEY", None, None, None, None, None),
     ("", "40万第纳尔", "", "MONEY", None, None, None, None, None),
     ("较去年增加", "300万美元", "", "COUNT", 3000000, None, "美元", "exact", "USD"),
@@ -260,6 +263,7 @@ FORMS = [
     ("", "廿二人", "", "COUNT", 22, None, "人", "exact", None),
     ("", "一百点五吨", "", "COUNT", 100.5, None, "吨", "exact", None),
     ("", "零点零五吨", "", "COUNT", 0.05, None, "吨", "exact", None),
+    ("", "一千二百三十四点五六万元", "", "MONEY", 12345600, None, "元", "exact", "CNY"),
     ("", "零点吨", "", "COUNT", None, None, None, None, None),
 ]
 

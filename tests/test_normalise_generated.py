@@ -185,6 +185,11 @@ def mantissas(draw) -> tuple[str, Decimal, bool]:
     if draw(st.booleans()):
         w = draw(WRITINGS)
         n = draw(st.integers(1, 9999))
+        if draw(st.booleans()):  # 七点四, 一千二百三十四点五六
+            fraction = draw(st.text(alphabet="0123456789", min_size=1, max_size=3))
+            point = "點" if w.big == BIG["traditional"] else "点"
+            digits = "".join(w.digits[int(d)] for d in fraction)
+            return han(n, w) + point + digits, Decimal(f"{n}.{fraction}"), w.big == BIG["traditional"]
         return han(n, w), Decimal(n), w.big == BIG["traditional"]
     n = Decimal(draw(st.integers(1, 999999))).scaleb(-draw(st.integers(0, 2)))
     return arabic(n, False, draw(st.booleans())), n, draw(st.booleans())

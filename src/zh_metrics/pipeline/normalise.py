@@ -35,6 +35,7 @@ from .vocabulary import (
     HALF,
     HALF_WORDS,
     KILO_UNITS,
+    LATIN_MAGNITUDES,
     MAGNITUDE_CLASSIFIER,
     MAGNITUDES,
     MEASURE_WORD_CURRENCIES,
@@ -66,8 +67,11 @@ _SEPARATORS = "|".join(re.escape(sep) for sep in RANGE_SEPARATORS)
 _NOT_SEPARATOR = "".join(sorted({re.escape(ch) for sep in RANGE_SEPARATORS for ch in sep}))
 _SIGN = "[" + re.escape("".join(SIGNS)) + "]?"
 RANGE_RE = re.compile(rf"(?P<low>{_SIGN}[^{_NOT_SEPARATOR}]+)(?:{_SEPARATORS})(?P<high>{_SIGN}[^{_NOT_SEPARATOR}]+)")
-ADJACENT_RE = re.compile(rf"(?<![{DIGITS}])(?:{'|'.join(ADJACENT_NUMERALS)})(?![{DIGITS}{DECIMAL_POINTS}])")
+ADJACENT_RE = re.compile(
+    rf"(?<![{DIGITS}{DECIMAL_POINTS}])(?:{'|'.join(ADJACENT_NUMERALS)})(?![{DIGITS}{DECIMAL_POINTS}])"
+)
 NUMERAL_RUN_RE = re.compile(rf"{_SIGN}[{re.escape(NUMERAL_CHARS + APPROX_INSIDE + VAGUE_DIGIT)}]*")
+LATIN_MAGNITUDE_RE = re.compile(rf"(?<=\d)[{''.join(LATIN_MAGNITUDES)}](?![A-Za-z])")
 SECTION_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|.")
 TIMES_RE = re.compile(r"(?P<n>.+?)(?P<a>余|多)?倍(?P<half>半)?(?P<b>余|多)?")
 TENTHS_RE = re.compile(r"(?P<n>.+?)成(?P<half>半)?(?P<a>多|余)?")
@@ -536,6 +540,8 @@ def normalise(text: str, label: str, before: str = "", after: str = "") -> Norma
     that cannot be read comes back with value None and the reason in `error`."""
     try:
         text, before, after = peel(clean(text), label, clean(before), clean(after))
+        if label == "MONEY":
+            text = LATIN_MAGNITUDE_RE.sub(lambda m: LATIN_MAGNITUDES[m.group()], text)
         ends = range_ends(text)
         if ends is None:
             return _normalise_one(text, label, before, after)

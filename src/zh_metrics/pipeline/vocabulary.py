@@ -192,6 +192,8 @@ MEASURE_WORD_CURRENCIES = ("块", "圆")
 CURRENCIES = tuple(sorted({*CURRENCY_CODES, *CURRENCY_ALIASES}, key=len, reverse=True))
 # the money sub-units, as fractions of 元 (256元3角5分, 二十块五毛)
 SUBUNITS = {"角": "0.1", "毛": "0.1", "分": "0.01"}
+# Latin magnitudes right after Arabic digits in money (5k元, 1.2w元); a count keeps them (5kW)
+LATIN_MAGNITUDES = {"k": "千", "K": "千", "w": "万", "W": "万"}
 # what may close an amount of money (壹万元整, 五毛钱)
 MONEY_CLOSING = ("整", "正", "钱")
 KILO_UNITS = ("克", "米", "瓦", "公顷", "伏")
