@@ -520,6 +520,38 @@ def test_normalise_never_raises(span, label, before, after):
         assert not (isinstance(result.value, float) and math.isnan(result.value))
 
 
+@pytest.mark.parametrize("text", ["万" * 3000, "亿万" * 3000, "一" * 3000, "十" * 3000, "1" * 3000 + "元", "约" * 3000])
+@pytest.mark.parametrize("label", ["MONEY", "COUNT", "PERCENT", "RATE"])
+def test_long_spans_never_raise(text, label):
+    result = normalise(text, label, "同比下降", "以上")
+    assert (result.value is None) == (result.error is not None)
+
+
+@pytest.mark.parametrize(
+    "text,before,label",
+    [
+        ("约{}", "", "RATE"),
+        ("约{}3人", "", "COUNT"),
+        ("3倍", "是{}", "RATE"),
+        ("是{}3倍", "", "RATE"),
+        ("1{}元", "", "MONEY"),
+    ],
+)
+def test_long_spans_and_contexts_take_linear_time(text, before, label):
+    """A span or context eight times as long takes about eight times as long, not sixty-four."""
+    import time
+
+    def seconds(n: int) -> float:
+        repeat = text[text.index("{") - 1] if "{" in text else before[before.index("{") - 1]
+        span, context = (t.replace(repeat + "{}", repeat * n) for t in (text, before))
+        start = time.perf_counter()
+        normalise(span, label, context, "以上" * n)
+        return time.perf_counter() - start
+
+    seconds(500)  # warm up
+    assert seconds(16000) < 24 * min(seconds(2000) for _ in range(3)) + 0.02
+
+
 def test_check_normaliser_reports_disagreements(tmp_path):
     from zh_metrics.measure.evaluate import check_normaliser
 

@@ -79,17 +79,24 @@ FRACTION_RE = re.compile(r"(?P<den>.+?)分之(?P<num>.+)")
 SLASH_FRACTION_RE = re.compile(r"(?P<num>[-+]?\d+(?:\.\d+)?)/(?P<den>\d+(?:\.\d+)?)")
 POINTS_RE = re.compile(r"(?P<n>.+?)个?百分点")
 SUBUNIT_RE = re.compile(rf"[{''.join(ZERO_DIGITS)}]?(?P<digit>[{DIGITS}])(?P<unit>{'|'.join(SUBUNITS)})")
-# words a span may carry in front of its number that the rules keep outside (近, 约, 人民币…)
-PREFIX_WORDS = tuple(
-    sorted(
-        {*(w for w, _ in QUALIFIER_WORDS_BEFORE), *OUTSIDE_PREFIXES, *RANGE_OPENERS, "达到", *CURRENCIES},
-        key=len,
-        reverse=True,
-    )
+# words a span may carry in front of its number that the rules keep outside (近, 约, 人民币…),
+# and for a rate its basis and direction (同比下降了3.1%)
+PREFIX_WORDS = sorted(
+    {*(w for w, _ in QUALIFIER_WORDS_BEFORE), *OUTSIDE_PREFIXES, *RANGE_OPENERS, "达到", *CURRENCIES},
+    key=len,
+    reverse=True,
+)
+PREFIX_RE = re.compile(f"(?:{'|'.join(map(re.escape, PREFIX_WORDS))})+")
+RATE_PREFIX_RE = re.compile(
+    f"(?:{'|'.join(map(re.escape, PREFIX_WORDS))}|{BASIS_RE.pattern}|{DIRECTION_RE.pattern}"
+    f"|{BETWEEN_CHANGE_AND_VALUE.pattern})+"
 )
 SUFFIX_WORDS = tuple(w for w, _ in QUALIFIER_WORDS_AFTER if w not in APPROX_INSIDE) + RANGE_CLOSERS
-# the words before a rate a rate span may carry (同比下降了3.1%)
-RATE_PREFIX_RE = re.compile(rf"(?:{BASIS_RE.pattern}|{DIRECTION_RE.pattern}|{BETWEEN_CHANGE_AND_VALUE.pattern})+")
+# no figure is written with more characters than this (21,580,000,000,000 has 14 digits)
+MAX_NUMBER_LENGTH = 40
+# the words read before and after a span: its qualifier, direction and basis are at its edges
+# (the component passes a window of 12 characters, a rate the ≤ 30 of its clause)
+CONTEXT_LENGTH = 64
 
 for _attr in ("value", "value_max", "unit", "qualifier", "basis", "currency", "value_error"):
     if not Span.has_extension(_attr):
@@ -202,7 +209,7 @@ def parse_number(text: str) -> Decimal:
         if at < 0:
             continue
         head, tail = text[:at], text[at + 1 :]
-        if magnitude in head and tail:
+        if magnitude in head:  # 万万, 1万2万: only 万 before 亿 nests (21.58万亿)
             raise NormaliseError(f"{magnitude} twice in {text!r}")
         scale = Decimal(MAGNITUDES[magnitude])
         high = parse_number(head) if head else Decimal(1)
@@ -273,6 +280,8 @@ def read_amount(text: str) -> tuple[Decimal, str | None, str]:
     number, inside, rest = split_figure(text)
     if not number:
         raise NormaliseError(f"no number in {text!r}")
+    if len(number) > MAX_NUMBER_LENGTH:
+        raise NormaliseError(f"a number of {len(number)} characters is no figure")
     value = parse_number(number)
     if (half := rest.find(HALF)) > 0:  # 一吨半, 两个半, 一块半
         if value != value.to_integral_value():
@@ -292,15 +301,9 @@ def bare_number(text: str) -> Decimal:
 def peel(text: str, label: str, before: str, after: str) -> tuple[str, str, str]:
     """Move words that the rules keep outside a span (近, 约, 人民币, 以上, 左右; for a rate
     同比下降…) from the span to the context, so a span that holds them reads the same."""
-    moved = True
-    while moved:
-        moved = False
-        for word in PREFIX_WORDS:
-            if text.startswith(word) and len(text) > len(word):
-                before, text, moved = before + word, text[len(word) :], True
-                break
-        if label == "RATE" and (lead := RATE_PREFIX_RE.match(text)) and 0 < lead.end() < len(text):
-            before, text, moved = before + lead.group(), text[lead.end() :], True
+    lead = (RATE_PREFIX_RE if label == "RATE" else PREFIX_RE).match(text)
+    if lead and lead.end() < len(text):
+        before, text = before + lead.group(), text[lead.end() :]
     for word in SUFFIX_WORDS:
         if text.endswith(word) and len(text) > len(word):
             text, after = text[: -len(word)], word + after
@@ -539,7 +542,8 @@ def normalise(text: str, label: str, before: str = "", after: str = "") -> Norma
     """Normalise one span given the text just before and after it. Never raises: a span
     that cannot be read comes back with value None and the reason in `error`."""
     try:
-        text, before, after = peel(clean(text), label, clean(before), clean(after))
+        text, before, after = peel(clean(text), label, clean(before[-CONTEXT_LENGTH:]), clean(after[:CONTEXT_LENGTH]))
+        before, after = before[-CONTEXT_LENGTH:], after[:CONTEXT_LENGTH]
         if label == "MONEY":
             text = LATIN_MAGNITUDE_RE.sub(lambda m: LATIN_MAGNITUDES[m.group()], text)
         ends = range_ends(text)
