@@ -265,6 +265,9 @@ FORMS = [
     ("", "零点零五吨", "", "COUNT", 0.05, None, "吨", "exact", None),
     ("", "一千二百三十四点五六万元", "", "MONEY", 12345600, None, "元", "exact", "CNY"),
     ("", "零点吨", "", "COUNT", None, None, None, None, None),
+    # 35 digits are kept exactly (the sign is a multiplication); 41 characters are no figure
+    ("", "-" + "1" * 35 + "起", "", "COUNT", -int("1" * 35), None, "起", "exact", None),
+    ("", "1" * 41 + "起", "", "COUNT", None, None, None, None, None),
 ]
 
 # (text before, span, text after, label, value, value_max, unit, qualifier, basis)

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -92,8 +92,10 @@ RATE_PREFIX_RE = re.compile(
     f"|{BETWEEN_CHANGE_AND_VALUE.pattern})+"
 )
 SUFFIX_WORDS = tuple(w for w, _ in QUALIFIER_WORDS_AFTER if w not in APPROX_INSIDE) + RANGE_CLOSERS
-# no figure is written with more characters than this (21,580,000,000,000 has 14 digits)
+# no figure is written with more characters than this (21,580,000,000,000 has 14 digits);
+# arithmetic keeps more digits than any such number has, so nothing is rounded
 MAX_NUMBER_LENGTH = 40
+PRECISION = 64
 # the words read before and after a span: its qualifier, direction and basis are at its edges
 # (the component passes a window of 12 characters, a rate the ≤ 30 of its clause)
 CONTEXT_LENGTH = 64
@@ -542,16 +544,22 @@ def normalise(text: str, label: str, before: str = "", after: str = "") -> Norma
     """Normalise one span given the text just before and after it. Never raises: a span
     that cannot be read comes back with value None and the reason in `error`."""
     try:
-        text, before, after = peel(clean(text), label, clean(before[-CONTEXT_LENGTH:]), clean(after[:CONTEXT_LENGTH]))
-        before, after = before[-CONTEXT_LENGTH:], after[:CONTEXT_LENGTH]
-        if label == "MONEY":
-            text = LATIN_MAGNITUDE_RE.sub(lambda m: LATIN_MAGNITUDES[m.group()], text)
-        ends = range_ends(text)
-        if ends is None:
-            return _normalise_one(text, label, before, after)
-        return normalise_range(ends[0], ends[1], label, before, after)
+        with localcontext(prec=PRECISION):
+            return _normalise_span(text, label, before, after)
     except (NormaliseError, InvalidOperation, ArithmeticError, ValueError, KeyError, IndexError) as err:
         return Normalised(None, None, None, error=str(err) or type(err).__name__)
+
+
+def _normalise_span(text: str, label: str, before: str, after: str) -> Normalised:
+    """Normalise one span; raises NormaliseError (or a ValueError of Decimal) when it cannot."""
+    text, before, after = peel(clean(text), label, clean(before[-CONTEXT_LENGTH:]), clean(after[:CONTEXT_LENGTH]))
+    before, after = before[-CONTEXT_LENGTH:], after[:CONTEXT_LENGTH]
+    if label == "MONEY":
+        text = LATIN_MAGNITUDE_RE.sub(lambda m: LATIN_MAGNITUDES[m.group()], text)
+    ends = range_ends(text)
+    if ends is None:
+        return _normalise_one(text, label, before, after)
+    return normalise_range(ends[0], ends[1], label, before, after)
 
 
 class FigureNormaliser:
