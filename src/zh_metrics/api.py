@@ -28,15 +28,26 @@ class ModelNotFound(FileNotFoundError):
     """No trained pipeline where one was expected."""
 
 
+class PipelineError(ValueError):
+    """A pipeline folder that exists but cannot be loaded; the message names what is wrong."""
+
+
 def load(path: str | Path | None = None) -> Language:
-    """The trained pipeline at `path`, by default the project's own `training/model-best`."""
+    """The trained pipeline at `path`, by default the project's own `training/model-best`.
+
+    A missing pipeline raises ModelNotFound, a broken one PipelineError, each with a one-line
+    message that names the folder or file."""
     path = Path(path) if path is not None else DEFAULT_MODEL
     if not (path / "config.cfg").exists():
         raise ModelNotFound(
             f"no trained pipeline at {path}: run `spacy project run all` in the project folder "
             "(or `spacy project run train` after `convert`), or pass the path of a trained pipeline"
         )
-    return spacy.load(path)
+    try:
+        return spacy.load(path)
+    except Exception as err:  # any failure to read a folder that looked like a pipeline
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise PipelineError(f"{path}: cannot load this pipeline: {reason}") from err
 
 
 def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]:

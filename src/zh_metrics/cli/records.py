@@ -1,4 +1,4 @@
-"""Record commands: extract (rows from reports) and predict (Prodigy tasks)."""
+"""Record commands: extract (rows from reports)."""
 
 from __future__ import annotations
 
@@ -7,54 +7,8 @@ from pathlib import Path
 
 import typer
 
-from ..corpus.jsonl import read_jsonl_lines
-from ..corpus.tasks import CorpusError
-from ..files import write_atomic, write_jsonl_atomic
+from ..files import write_atomic
 from .common import app, fail, load_model
-
-
-@app.command()
-def predict(
-    model: Path = typer.Argument(..., help="Trained pipeline directory"),
-    input_path: Path = typer.Argument(..., help="JSONL tasks with `text`"),
-    output_path: Path = typer.Argument(..., help="Prodigy-compatible JSONL to write"),
-    batch_size: int = typer.Option(64, help="Texts per batch in nlp.pipe"),
-) -> None:
-    """Annotate tasks: spans with normalised values and HAS_CHANGE relations, as Prodigy JSONL."""
-    from ..corpus.tasks import prediction_task
-
-    tasks = _read_text_tasks(input_path)
-    nlp = load_model(model)
-    docs = nlp.pipe((t["text"] for _, t in tasks), batch_size=batch_size)
-    out = []
-    for (line, task), doc in zip(tasks, docs):
-        meta = {"source": str(input_path), "line": line, **(task.get("meta") or {})}
-        predicted = prediction_task(doc, meta)
-        out.append({**{k: v for k, v in task.items() if k not in predicted and not k.startswith("_")}, **predicted})
-    write_jsonl_atomic(output_path, out)
-    typer.echo(
-        f"{output_path}: {len(out)} tasks, {sum(len(t['spans']) for t in out)} spans, "
-        f"{sum(len(t['relations']) for t in out)} relations"
-    )
-
-
-def _read_text_tasks(path: Path) -> list[tuple[int, dict]]:
-    """(line, task) for JSONL tasks that each have a `text`; any bad line stops the run with its place."""
-    problems: list[str] = []
-    tasks: list[tuple[int, dict]] = []
-    try:
-        for line, task in read_jsonl_lines(path, on_error=lambda e: problems.append(str(e))):
-            if not isinstance(task, dict) or not isinstance(task.get("text"), str):
-                problems.append(f"{path}:{line}: text: missing or not a string")
-            else:
-                tasks.append((line, task))
-    except CorpusError as error:
-        problems.append(str(error))
-    if problems:
-        for problem in problems:
-            typer.echo(problem, err=True)
-        fail(f"{len(problems)} problem(s) in {path}: nothing written")
-    return tasks
 
 
 @app.command()

@@ -39,6 +39,15 @@ class CorpusError(Exception):
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
+class InputErrors(Exception):
+    """Problems found in an input before anything was written, each a line naming its file,
+    line and field; a command prints them all, not just the first."""
+
+    def __init__(self, problems: Iterable[object], source: object) -> None:
+        self.problems = [str(problem) for problem in problems]
+        super().__init__(f"{len(self.problems)} problem(s) in {source}: nothing written")
+
+
 ErrorHandler = Callable[[CorpusError], None]
 
 # ---------------------------------------------------------------------------

@@ -100,7 +100,8 @@ PRECISION = 64
 # (the component passes a window of 12 characters, a rate the ≤ 30 of its clause)
 CONTEXT_LENGTH = 64
 
-for _attr in ("value", "value_max", "unit", "qualifier", "basis", "currency", "value_error"):
+SPAN_ATTRS = ("value", "value_max", "unit", "qualifier", "basis", "currency", "value_error")
+for _attr in SPAN_ATTRS:
     if not Span.has_extension(_attr):
         Span.set_extension(_attr, default=None)
 
@@ -593,6 +594,8 @@ class FigureNormaliser:
 
 @Language.factory(
     "figure_normaliser",
+    requires=["doc.ents"],
+    assigns=[f"span._.{attr}" for attr in SPAN_ATTRS],
     default_config={"labels": list(VALUE_LABELS), "window": 12},
 )
 def make_figure_normaliser(nlp: Language, name: str, labels: list[str], window: int) -> FigureNormaliser:
