@@ -18,7 +18,7 @@ from spacy.vocab import Vocab
 
 from ..pipeline.vocabulary import REL_LABEL, VALUE_LABELS
 
-SPAN_FIELDS = ("value", "unit", "qualifier", "basis", "value_max", "value_error")
+SPAN_FIELDS = ("value", "unit", "qualifier", "basis", "value_max", "currency", "value_error")
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
