@@ -1,13 +1,15 @@
 """Records: one row per figure, with its indicator, change, organisation and campaign.
 
 `extract_document` turns the processed paragraphs of one document into Metric rows;
-paragraphs of one document share the organisation and campaign in scope. `format_records`
-writes rows as JSONL, CSV or a table.
+paragraphs of one document share the organisation and campaign in scope. A `Record` is a Metric
+with where it came from (document, paragraph, page) and the document's date. `format_records`
+writes records as JSONL, CSV or a table.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -58,6 +60,28 @@ class Metric:
         return asdict(self)
 
 
+@dataclass
+class Record:
+    """A Metric with where it came from: the document's name, the number of the paragraph (its
+    `start`/`end` are offsets in that paragraph's cleaned text), the PDF page, and the date of
+    the document (from its metadata or given by the user), which dates relative periods."""
+
+    metric: Metric
+    document: str
+    paragraph: int
+    page: int | None = None
+    date: datetime.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record's own fields, then the metric's (`date` as YYYY-MM-DD)."""
+        return {**self.source(), **self.metric.to_dict()}
+
+    def source(self) -> dict[str, Any]:
+        """Where the metric came from: document, paragraph, page, date."""
+        date = self.date.isoformat() if self.date else None
+        return {"document": self.document, "paragraph": self.paragraph, "page": self.page, "date": date}
+
+
 def indicator_of(doc: Doc, span: Span, text: str) -> str:
     """The words naming what a figure counts: back from the figure to the clause start or
     the previous entity, without fillers such as 共/累计 or change words (`text`: the doc's)."""
@@ -100,6 +124,11 @@ def _in_scope(names: list[tuple[int, int, str]], where: tuple[int, int]) -> str 
 def extract_document(docs: list[Doc]) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs, in order. Each figure
     gets the organisation and campaign nearest before it in the document, else the first."""
+    return [metric for _, metric in metrics_by_paragraph(docs)]
+
+
+def metrics_by_paragraph(docs: list[Doc]) -> list[tuple[int, Metric]]:
+    """The rows of `extract_document`, each with the index of its paragraph in `docs`."""
     texts = [doc_text(doc) for doc in docs]
     orgs = [
         (i, e.start_char, e.text)
@@ -109,11 +138,13 @@ def extract_document(docs: list[Doc]) -> list[Metric]:
     ]
     campaigns = [(i, e.start_char, e.text) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"]
     metrics = []
+    paragraph_of: list[int] = []
     for i, doc in enumerate(docs):
         for ent, rate in _figures_with_changes(doc):
             text = texts[i]
             left, right = sentence_bounds(text, ent.start_char, ent.end_char)
             is_rate = ent.label_ == "RATE"
+            paragraph_of.append(i)
             metrics.append(
                 Metric(
                     indicator=indicator_of(doc, ent, text),
@@ -131,7 +162,7 @@ def extract_document(docs: list[Doc]) -> list[Metric]:
                 )
             )
     _fill_indicators(metrics)
-    return metrics
+    return list(zip(paragraph_of, metrics))
 
 
 def _figures_with_changes(doc: Doc) -> Iterator[tuple[Span, Span | None]]:
@@ -158,9 +189,9 @@ def _fill_indicators(metrics: list[Metric]) -> None:
             metric.indicator = previous.indicator
 
 
-def flatten(metric: Metric) -> dict[str, Any]:
+def flatten(row_of: Metric | Record) -> dict[str, Any]:
     """One flat row: change fields become change_value, change_unit, change_basis, change_text."""
-    row = metric.to_dict()
+    row = row_of.to_dict()
     change = row.pop("change") or {}
     for field in ("value", "unit", "basis", "text"):
         row[f"change_{field}"] = change.get(field)
@@ -169,6 +200,9 @@ def flatten(metric: Metric) -> dict[str, Any]:
 
 COLUMNS = (
     "document",
+    "paragraph",
+    "page",
+    "date",
     "indicator",
     "label",
     "text",
@@ -187,11 +221,11 @@ COLUMNS = (
 )
 
 
-def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
+def format_records(records: list[Record], fmt: str) -> str:
     """JSONL (nested change), CSV (flat columns) or a plain-text table."""
     if fmt == "jsonl":
-        return "".join(json.dumps({"document": name, **m.to_dict()}, ensure_ascii=False) + "\n" for name, m in records)
-    rows = [{"document": name, **flatten(m)} for name, m in records]
+        return "".join(json.dumps(record.to_dict(), ensure_ascii=False) + "\n" for record in records)
+    rows = [flatten(record) for record in records]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -210,7 +244,7 @@ def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
         "campaign",
     )
     cells = [[_cell(r[c]) for c in shown] for r in rows]
-    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(shown)]
+    widths = [max([display_width(c)] + [display_width(row[i]) for row in cells]) for i, c in enumerate(shown)]
     lines = ["  ".join(_pad(c, w) for c, w in zip(shown, widths))]
     lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join(lines) + "\n"
@@ -226,9 +260,10 @@ def _cell(value: Any) -> str:
     return str(value)[:24]
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for wide (CJK) characters, one for the others."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))

@@ -3,17 +3,18 @@ self-contained HTML file)."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import typer
 
 from ..files import write_atomic
-from .common import app, fail, load_model
+from .common import app, fail, load_model, model_option
 
 
 @app.command()
 def serve(
-    model: Path | None = typer.Option(None, "--model", "-m", help="Trained pipeline (default: training/model-best)"),
+    model: Path | None = model_option(),
     host: str = typer.Option("127.0.0.1", help="Address to listen on; another than 127.0.0.1 opens it to others"),
     port: int = typer.Option(8000, help="Port to listen on"),
     timeout: float = typer.Option(30.0, help="Seconds a request may take before it is answered with 504"),
@@ -31,18 +32,19 @@ def serve(
 
 @app.command()
 def render(
-    path: str = typer.Argument(
-        ..., help="A report: a .txt file (or any file `extract` reads), or - for standard input"
-    ),
-    model: Path | None = typer.Option(None, "--model", "-m", help="Trained pipeline (default: training/model-best)"),
+    path: str = typer.Argument(..., help="A report in any format `extract` reads, or - for standard input"),
+    model: Path | None = model_option(),
     output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write (atomically)"),
+    date: datetime.datetime | None = typer.Option(
+        None, formats=["%Y-%m-%d"], help="The report's date, instead of its metadata's"
+    ),
 ) -> None:
     """Write the page's result for one report as one HTML file that needs no network."""
     from ..serve.analysis import BadInput, analyse, file_documents
     from ..serve.render import render_document
 
     try:
-        documents = file_documents(path)
+        documents = file_documents(path, date.date() if date else None)
     except BadInput as err:
         fail(f"{err}: nothing written")
     nlp = load_model(model)

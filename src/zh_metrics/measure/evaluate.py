@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import spacy
 import srsly
 from spacy.language import Language
+from spacy.scorer import Scorer
 from spacy.training import Example
 
 from ..corpus.jsonl import read_jsonl_lines
@@ -17,6 +18,7 @@ from ..corpus.tasks import task_to_doc
 from ..files import write_atomic
 from ..pipeline.normalise import FigureNormaliser
 from ..pipeline.vocabulary import LABELS
+from ..progress import progress
 
 
 def load_examples(nlp: Language, path: str | Path) -> list[Example]:
@@ -30,8 +32,13 @@ def load_examples(nlp: Language, path: str | Path) -> list[Example]:
 
 
 def score_file(nlp: Language, path: str | Path) -> dict[str, Any]:
+    """Entity P/R/F per label and HAS_CHANGE P/R/F of the pipeline on one gold file: what
+    `nlp.evaluate` computes, with the pipeline run here so that its progress can be shown."""
     examples = load_examples(nlp, path)
-    scores = nlp.evaluate(examples)
+    docs = nlp.pipe(eg.predicted for eg in examples)
+    for eg, doc in zip(examples, progress(docs, len(examples), f"score {Path(path).name}")):
+        eg.predicted = doc
+    scores = Scorer(nlp=nlp).score(examples)
     per_type = scores.get("ents_per_type") or {}
     return {
         "path": str(path),
@@ -105,3 +112,34 @@ def check_normaliser(path: str | Path) -> tuple[int, list[str]]:
                     f"normaliser {ent._.value} {ent._.unit!r}{' (' + ent._.value_error + ')' if ent._.value_error else ''}"
                 )
     return compared, disagreements
+
+
+def evaluate_files(
+    nlp: Language, gold: Sequence[Path], also: Sequence[Path] = (), output_dir: Path | None = None
+) -> dict[Path, dict[str, Any] | None]:
+    """`score_file` on each gold file, and on each of `also` that exists (None for the others);
+    with `output_dir`, one <name>.json of scores per file there (the shared real reports, in a
+    folder `data`, as shared_<name>.json). A missing or broken gold file raises CorpusError."""
+    results: dict[Path, dict[str, Any] | None] = {}
+    missing = [path for path in also if not path.exists()]
+    for path in [*gold, *also]:
+        if path in missing:
+            results[path] = None
+            continue
+        results[path] = result = score_file(nlp, path)
+        if output_dir is not None:
+            name = path.stem if path.parent.name != "data" else f"shared_{path.stem}"
+            save_scores(result, output_dir / f"{name}.json")
+    return results
+
+
+def check_normaliser_files(paths: Sequence[Path]) -> list[str]:
+    """`check_normaliser` on each file: every disagreement, then per file how many figure spans
+    agree. A missing or broken file raises CorpusError."""
+    lines = []
+    for path in paths:
+        compared, disagreements = check_normaliser(path)
+        agreed = compared - len(disagreements)
+        share = f"{agreed / compared:.2%}" if compared else "n/a"
+        lines += [*disagreements, f"{path}: value and unit agree on {agreed}/{compared} figure spans ({share})"]
+    return lines

@@ -464,3 +464,48 @@ def markdown_to_html(md: str) -> str:
             out.append(f"<p>{html.escape(line)}</p>")
         i += 1
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The report command's one call
+
+
+def write_report(
+    nlp: Any,
+    gold: Iterable[Path],
+    also: Iterable[Path] = (),
+    out_dir: Path = Path("training/report"),
+    curve: Path | None = None,
+    model: str = "",
+    command: str = "",
+) -> Path:
+    """Evaluate the pipeline on each gold file and on each of `also` that exists, then write
+    report.md, report.html and the figures to `out_dir`, with the learning curve of `curve`
+    when that file exists; `model` and `command` say in the report what was run. Returns the
+    path of report.md. A missing or broken gold file raises CorpusError before anything is
+    written."""
+    import datetime
+    import os
+    import platform
+
+    import srsly
+
+    from ..corpus.jsonl import read_jsonl_lines
+    from ..progress import progress
+
+    try:
+        import jionlp
+    except ImportError:
+        jionlp = None
+    files = [*gold, *(path for path in also if path.exists())]
+    gold_tasks = {str(path): [task for _, task in read_jsonl_lines(path)] for path in files}
+    evaluated = progress(gold_tasks.items(), len(files), "report", "file")
+    results = {name: evaluate_file(nlp, tasks, jionlp) for name, tasks in evaluated}
+    meta = {
+        "model": model,
+        "command": command,
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+    render(results, srsly.read_json(curve) if curve is not None and curve.exists() else None, out_dir, meta)
+    return out_dir / "report.md"

@@ -30,7 +30,8 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .analysis import Analysis, BadInput, Document, text_documents, upload_documents
+from ..documents import Document
+from .analysis import Analysis, BadInput, text_documents, upload_documents
 from .render import render_page
 from .worker import Busy, Overtime, Worker
 
@@ -40,7 +41,7 @@ T = TypeVar("T")
 
 class ExtractRequest(BaseModel):
     """A report to read: `text`, or a `file` uploaded as multipart/form-data, and optionally
-    the document's date (ISO, as 2025-07-15)."""
+    the document's date (ISO, as 2025-07-15), which replaces the date of a file's metadata."""
 
     text: StrictStr | None = None
     date: datetime.date | None = None
@@ -54,10 +55,10 @@ class Relation(BaseModel):
 
 class ExtractResponse(BaseModel):
     """Offsets of entities, relations and records (`start`, `end`) all refer to `text`: the
-    input's paragraphs joined by newlines. Records are `Metric.to_dict()` with their document."""
+    input's cleaned paragraphs joined by line breaks. Records are as `extract` writes them:
+    document, paragraph, page, date, then `Metric.to_dict()`."""
 
     text: str
-    date: datetime.date | None
     records: list[dict[str, Any]]
     entities: list[dict[str, Any]]
     relations: list[Relation]
@@ -162,12 +163,12 @@ def create_app(nlp: Language, *, timeout: float = 30.0, max_pending: int = 16, m
 
         def read() -> list[Document]:
             if upload is not None:
-                return upload_documents(*upload)
+                return upload_documents(*upload, fields.date)
             if fields.text is None:
                 raise BadInput("text", "text: missing; send a `text` or upload a `file`")
-            return text_documents(fields.text)
+            return text_documents(fields.text, fields.date)
 
-        return await worker.run(read, finish, fields.date)
+        return await worker.run(read, finish)
 
     @app.exception_handler(BadInput)
     @app.exception_handler(Busy)

@@ -205,17 +205,13 @@ def render_result(analysis: Analysis) -> str:
     selection = "".join(f"{','.join(sel)}{{{RECORD_MARKS[name][1]}}}" for name, sel in selectors.items())
     summary = (
         f'<p class="zhm-meta">{len(analysis.entities)} entities, {len(analysis.relations)} {REL_LABEL} links, '
-        f"{len(records)} records{_date_note(analysis)}</p>"
+        f"{len(records)} records</p>"
     )
     body = _records_table(records) + _csv_link(analysis) if records else "<p>No figures found.</p>"
     return (
         f'<section class="zhm-result">{_legend(analysis)}{summary}{text}'
         f"<h2>Records</h2>{body}<style>{selection}</style></section>"
     )
-
-
-def _date_note(analysis: Analysis) -> str:
-    return f"; document date {analysis.date.isoformat()}" if analysis.date else ""
 
 
 def _legend(analysis: Analysis) -> str:

@@ -10,7 +10,6 @@ gets its own answer, its own errors and its own deadline.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import queue
 import threading
 import time
@@ -23,7 +22,8 @@ from typing import Any, TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .analysis import Analysis, Document, gather
+from ..documents import Document
+from .analysis import Analysis, gather
 
 T = TypeVar("T")
 
@@ -43,7 +43,6 @@ class Job:
 
     read: Callable[[], list[Document]]
     finish: Callable[[Analysis], Any]
-    date: datetime.date | None
     deadline: float
     future: Future = field(default_factory=Future)
 
@@ -64,15 +63,13 @@ class Worker:
         self._thread = threading.Thread(target=self._serve, name="zh-metrics-pipeline", daemon=True)
         self._thread.start()
 
-    async def run(
-        self, read: Callable[[], list[Document]], finish: Callable[[Analysis], T], date: datetime.date | None
-    ) -> T:
+    async def run(self, read: Callable[[], list[Document]], finish: Callable[[Analysis], T]) -> T:
         """The answer `finish` makes of the Analysis of what `read` gives."""
         with self._lock:
             if self.pending >= self.max_pending:
                 raise Busy(f"busy: {self.pending} requests are waiting for the pipeline; try again shortly")
             self.pending += 1
-        job = Job(read, finish, date, time.monotonic() + self.timeout)
+        job = Job(read, finish, time.monotonic() + self.timeout)
         job.future.add_done_callback(self._finished)
         self._queue.put(job)
         try:
@@ -134,12 +131,12 @@ class Worker:
 
         def texts() -> Iterator[str]:
             for i, (job, documents) in enumerate(ready):
-                for para in (para for _, paras in documents for para in paras):
+                for paragraph in (p for document in documents for p in document.paragraphs):
                     if time.monotonic() > job.deadline:
                         late.add(i)
                         break
                     owners.append(i)
-                    yield para
+                    yield paragraph.text
 
         docs: list[list[Doc]] = [[] for _ in ready]
         for doc in self.nlp.pipe(texts(), batch_size=self.batch_size):
@@ -149,6 +146,6 @@ class Worker:
                 job.future.set_exception(Overtime("the time allowed ran out"))
                 continue
             try:
-                job.future.set_result(job.finish(gather(documents, docs[i], job.date)))
+                job.future.set_result(job.finish(gather(documents, docs[i])))
             except Exception as err:
                 job.future.set_exception(err)
