@@ -188,6 +188,7 @@ def test_a_report_submitted_on_the_page(browser, ruler_pipeline, tmp_path):
         assert browser.style(".r2i", "backgroundColor") == "rgba(0, 0, 0, 0)"
 
         screenshot = tmp_path / "serve.png"
+        browser.js("window.scrollTo(0, 0)")
         shot = browser.send("Page.captureScreenshot", format="png")
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 20_000

@@ -67,6 +67,9 @@ button {{ font: inherit; padding: .3rem 1.2rem; }}
 .zhm-table th, .zhm-table td {{ border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top; }}
 .zhm-table th {{ background: #f6f8fa; }}
 .zhm-table td label {{ display: block; cursor: pointer; }}
+.zhm-table .zhm-col-sentence {{ min-width: 16em; }}
+.zhm-table .zhm-col-change {{ white-space: nowrap; }}
+.zhm-scroll {{ overflow-x: auto; }}
 .zhm-table tr:has(input:checked) {{ background: #fff8c5; }}
 .zhm-meta {{ color: #59636e; font-size: .85rem; }}
 """
@@ -232,10 +235,13 @@ def _records_table(records: list[dict[str, Any]]) -> str:
     head = "<tr><th></th>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>"
     rows = []
     for i, record in enumerate(records, 1):
-        cells = "".join(f'<td><label for="zp{i}">{html.escape(_cell(record.get(c)))}</label></td>' for c in columns)
+        cells = "".join(
+            f'<td class="zhm-col-{html.escape(c)}"><label for="zp{i}">{html.escape(_cell(record.get(c)))}</label></td>'
+            for c in columns
+        )
         pick = f'<td><input type="radio" name="zhm-pick" id="zp{i}" aria-label="record {i}"></td>'
         rows.append(f'<tr class="zhm-record">{pick}{cells}</tr>')
-    return f'<table class="zhm-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="zhm-scroll"><table class="zhm-table"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _cell(value: Any) -> str:
