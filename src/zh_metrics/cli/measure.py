@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 
-from ..corpus.jsonl import read_jsonl_lines
 from ..corpus.tasks import CorpusError
 from .common import app, fail, load_model, loading
 
@@ -66,40 +65,46 @@ def check_normaliser_command(
 @app.command()
 def report(
     model: Path = typer.Argument(..., help="Trained pipeline directory"),
-    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on"),
-    also: list[Path] = typer.Option([], "--also", help="More gold files, reported only where they exist"),
+    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on (the first: the team dev split)"),
+    also: list[Path] = typer.Option(
+        [], "--also", help="More gold files, reported only where they exist (the first: the real reports)"
+    ),
+    records: Path = typer.Option(
+        Path("../shared/data/dev_records.jsonl"), help="Record gold of the real reports, used when it exists"
+    ),
     curve: Path = typer.Option(Path("training/curve/curve.json"), help="Learning-curve results, shown when present"),
     output_dir: Path = typer.Option(Path("training/report"), help="Where report.md, report.html and figures go"),
+    readme: Path | None = typer.Option(
+        None, help="Write the summary into this README, between <!-- report:summary --> and <!-- /report:summary -->"
+    ),
 ) -> None:
-    """The evaluation report: per-label scores, errors, relations, values, baselines, speed."""
+    """The evaluation report: a summary with intervals, per label and domain, errors shown, speed."""
     import datetime
     import platform
 
     import srsly
 
-    from ..measure.report import evaluate_file, render
+    from ..measure.report import ReportError, make_report, name_sets, write_readme_summary
 
     nlp = load_model(model)
     try:
         import jionlp
     except ImportError:
         jionlp = None
-    results = {}
-    for path in [*data, *[p for p in also if p.exists()]]:
-        try:
-            tasks = [t for _, t in read_jsonl_lines(path)]
-        except CorpusError as error:
-            fail(str(error))
-        results[str(path)] = evaluate_file(nlp, tasks, jionlp)
-    points = srsly.read_json(curve) if curve.exists() else None
     meta = {
         "model": str(model),
         "command": "python -m zh_metrics report " + " ".join(sys.argv[2:]),
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
-    render(results, points, output_dir, meta)
-    typer.echo(f"{output_dir / 'report.md'} and report.html written")
+    sets = name_sets(data, [p for p in also if p.exists()], records)
+    try:
+        summary = make_report(nlp, sets, srsly.read_json(curve) if curve.exists() else None, output_dir, meta, jionlp)
+        if readme is not None:
+            write_readme_summary(readme, summary)
+    except (CorpusError, ReportError) as error:
+        fail(str(error))
+    typer.echo(f"{output_dir / 'report.md'} and report.html written" + (f"; summary in {readme}" if readme else ""))
 
 
 @app.command("curve")
