@@ -22,6 +22,7 @@ from zh_metrics.measure.report import (
     ReportError,
     SetResult,
     domain_table,
+    evaluate_set,
     markdown_to_html,
     render,
     summary_markdown,
@@ -73,7 +74,7 @@ def result(name, predicted, baseline=NOTHING, rows=None):
     for paragraph, counts in zip(model, rows or []):
         paragraph.rows.update(counts)
     note = None if rows else "no record gold is given for this set"
-    return SetResult(name, f"{name}.jsonl", model, model, scored(GOLD, baseline), None, 1000, note)
+    return SetResult(GoldSet(name, Path(f"{name}/dev.jsonl")), model, model, scored(GOLD, baseline), None, 1000, note)
 
 
 ROWS = [
@@ -120,11 +121,10 @@ def test_domain_table_by_hand():
 
 
 def test_page_is_self_contained_and_shows_the_errors(tmp_path):
-    sets = [GoldSet(TEAM_DEV, Path("corpus/dev.jsonl")), GoldSet(REAL, Path("real/dev.jsonl"))]
-    render([result(TEAM_DEV, GOLD), result(REAL, MODEL)], sets, None, tmp_path, META)
+    render([result(TEAM_DEV, GOLD), result(REAL, MODEL)], None, tmp_path, META)
     md = (tmp_path / "report.md").read_text(encoding="utf8")
     page = (tmp_path / "report.html").read_text(encoding="utf8")
-    assert md.count("real/dev.jsonl") == 1 and md.count("corpus/dev.jsonl") == 1  # paths named once
+    assert md.count("real reports/dev.jsonl") == 1 and md.count("team dev split/dev.jsonl") == 1  # named once
     assert md.index("## How far to trust it") < md.index("## Entities per label")
     assert "**" not in page and "`" not in page and "<li>" in page and "<table>" in page
     images = re.findall(r'<img src="([^"]*)"', page)
@@ -325,3 +325,24 @@ def test_missing_browser_fails_on_ci_and_skips_elsewhere(monkeypatch, tmp_path):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         chromium()
+
+
+def test_rows_scored_through_the_records_scorer(tmp_path, ruler_pipeline):
+    """With the records scorer of issue 19 installed, the real reports get rows: counts per
+    paragraph from the record gold (joined to the texts line by line)."""
+    pytest.importorskip("zh_metrics.measure.records")
+    text = "今年以来,全市破获案件202起,环比上升132.18%。"
+    write_jsonl_atomic(tmp_path / "real.jsonl", [task(text, [("202起", "COUNT", 202, "起")], domain="court")])
+    record = {
+        "start": 11,
+        "end": 15,
+        "label": "COUNT",
+        "figure": "202起",
+        "indicator": "破获案件",
+        "period": "今年以来",
+    }
+    write_jsonl_atomic(tmp_path / "records.jsonl", [{"text": text, "records": [record]}])
+    gold = GoldSet(REAL, tmp_path / "real.jsonl", tmp_path / "records.jsonl")
+    scored_set = evaluate_set(spacy.load(ruler_pipeline), gold)
+    assert scored_set.rows_note is None
+    assert scored_set.model[0].rows == {"indicator": (1, 1), "period": (1, 1)}

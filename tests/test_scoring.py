@@ -24,7 +24,6 @@ from zh_metrics.measure.scoring import (
     spacy_scores,
     worst_errors,
 )
-from zh_metrics.records import extract_document
 
 GOLD = [
     make_task(
@@ -181,29 +180,24 @@ def test_bootstrap_interval_by_hand(paragraphs):
     assert entity_f(["CAMPAIGN"]).interval(paragraphs[:1]) is None
 
 
-def test_rows_from_the_record_scorer_verdicts(ruler_pipeline):
-    """Counts and errors from the verdicts of the records scorer (one per gold record, in
-    order): the wrong row is shown with the gold phrase and the model's."""
-    nlp = spacy.load(ruler_pipeline)
-    text = "今年以来,松川市公安局破获案件202起,抓获涉案人员176人,另有三十人在逃。"
-    doc = nlp(text)
-    rows = extract_document([doc])
-    paragraph = score_paragraph(Example(doc, reference_doc(nlp.vocab, make_task(text, []))))
-
-    def record(figure, indicator):
-        start = text.index(figure)
-        return {"start": start, "end": start + len(figure), "label": "COUNT", "figure": figure, "indicator": indicator}
-
-    gold = [record("202起", "破获案件"), record("176人", "涉案人员"), record("三十人", "在逃")]
-    verdicts = {"found": [1.0, 1.0, 0.0], "indicator_exact": [1.0, 0.0, 0.0], "period_exact": [0.0, 0.0, 0.0]}
-    add_rows(paragraph, gold, verdicts, rows)
-    assert paragraph.rows == {"indicator": (1, 3), "period": (0, 3)}
-    assert row_accuracy("indicator").value([paragraph]) == pytest.approx(1 / 3)
-    wrong = [e for e in paragraph.errors if e.kind == "wrong indicator"]
-    assert len(wrong) == 1 and wrong[0].label == "COUNT"
-    figure, phrase = text.index("176人"), text.index("涉案人员")
-    assert wrong[0].gold == [Mark(figure, figure + 4, "COUNT"), Mark(phrase, phrase + 4, "INDICATOR")]
-    predicted = next(r.indicator for r in rows if r.text == "176人")
-    assert wrong[0].note == f"“176人”: gold indicator “涉案人员”, model “{predicted}”"
-    # the period is wrong on both found figures; the missed figure is an entity error, not a row error
-    assert len([e for e in paragraph.errors if e.kind == "wrong period"]) == 2
+def test_rows_from_the_records_comparison(examples):
+    """Counts and errors from the records scorer's comparison (per gold record, in order:
+    found, and the gold and predicted string of each field)."""
+    paragraph = score_paragraph(examples[0])  # 破获案件202起,同比上升13.2%。
+    gold = [
+        {"start": 4, "end": 8, "label": "COUNT", "figure": "202起", "indicator": "破获案件", "period": None},
+        {"start": 13, "end": 18, "label": "RATE", "figure": "13.2%", "indicator": "同比上升", "period": None},
+    ]
+    compared = [
+        {"figure": "202起", "start": 4, "found": True, "indicator": ("破获案件", "案件"), "period": (None, None)},
+        {"figure": "13.2%", "start": 13, "found": False, "indicator": ("同比上升", None), "period": (None, None)},
+    ]
+    add_rows(paragraph, gold, compared)
+    assert paragraph.rows == {"indicator": (0, 2), "period": (1, 2)}
+    assert row_accuracy("period").value([paragraph]) == 0.5
+    (wrong,) = [e for e in paragraph.errors if e.kind in ("wrong indicator", "wrong period")]
+    assert (wrong.kind, wrong.label) == ("wrong indicator", "COUNT")
+    # the phrases where they stand before the figure: 破获案件 at 0, 案件 at 2
+    assert wrong.gold == [Mark(4, 8, "COUNT"), Mark(0, 4, "INDICATOR")]
+    assert wrong.predicted == [Mark(4, 8, "COUNT"), Mark(2, 4, "INDICATOR")]
+    assert wrong.note == "“202起”: gold indicator “破获案件”, model “案件”"

@@ -29,6 +29,7 @@ from ..corpus.tasks import task_to_doc
 from ..files import write_atomic
 from ..pipeline.link import sentence_bounds
 from ..pipeline.vocabulary import LABELS, NAME_LABELS, VALUE_LABELS
+from ..records import extract_document
 from .baseline import baseline_task
 from .evaluate import read_gold
 from .scoring import (
@@ -110,14 +111,17 @@ class SetResult:
     """The scored paragraphs of one gold set: the model end to end, the linker on the gold
     entities, the rule baseline, JioNLP's money extractor (when installed)."""
 
-    name: str
-    path: str
+    gold: GoldSet
     model: list[ParagraphScore]
     linker_on_gold: list[ParagraphScore]
     baseline: list[ParagraphScore]
     jionlp: list[ParagraphScore] | None
     chars_per_second: int | None
     rows_note: str | None = None  # why rows are not scored; None when they are
+
+    @property
+    def name(self) -> str:
+        return self.gold.name
 
 
 # ---------------------------------------------------------------------------
@@ -144,8 +148,7 @@ def evaluate_set(nlp: Language, gold: GoldSet, jionlp: Any = None) -> SetResult:
     baseline_docs = [task_to_doc(nlp.vocab, baseline_task(text)) for text in texts]
     jionlp_docs = [task_to_doc(nlp.vocab, _jionlp_money_task(jionlp, text)) for text in texts] if jionlp else None
     return SetResult(
-        gold.name,
-        str(gold.path),
+        gold,
         model,
         [score_paragraph(eg) for eg in link_gold_entities(nlp, tasks)],
         [score_paragraph(eg) for eg in gold_examples(baseline_docs, tasks)],
@@ -163,14 +166,14 @@ def _score_rows(paragraphs: list[ParagraphScore], docs: list[Any], gold: GoldSet
     if not gold.records.exists():
         return f"there is no record gold here ({gold.records} is absent)"
     try:
-        from ..records import extract_document
-        from .records import read_record_gold, score_records
-    except ImportError:
+        from .records import compare_records, read_record_gold
+    except ModuleNotFoundError as err:
+        if err.name != f"{__package__}.records":
+            raise
         return "the records scorer (`zh_metrics.measure.records`, issue 19) is not installed here"
     joined = read_record_gold(gold.path, gold.records)
     for paragraph, doc, (_, _, records) in zip(paragraphs, docs, joined):
-        rows = extract_document([doc])
-        add_rows(paragraph, records, score_records(records, rows), rows)
+        add_rows(paragraph, records, compare_records(records, extract_document([doc])))
     return None
 
 
@@ -192,8 +195,7 @@ def make_report(
 ) -> str:
     """Score every set and write report.md, report.html and the figures; return the README's
     "How far to trust it" section."""
-    results = [evaluate_set(nlp, gold, jionlp) for gold in sets]
-    return render(results, sets, curve, out_dir, meta)
+    return render([evaluate_set(nlp, gold, jionlp) for gold in sets], curve, out_dir, meta)
 
 
 def write_readme_summary(readme: Path, summary: str) -> None:
@@ -236,6 +238,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def _summary_set(results: Sequence[SetResult]) -> SetResult:
     """The set the summary speaks for: the real reports when given, else the first."""
     return next((r for r in results if r.name == REAL), results[0])
+
+
+LABEL_ROWS: list[tuple[str, Sequence[str]]] = [*[(label, (label,)) for label in LABELS], ("all entities", LABELS)]
 
 
 @dataclass(frozen=True)
@@ -331,19 +336,16 @@ def _gap_table(results: Sequence[SetResult], main: SetResult) -> str:
     first = results[0]
     header = ["label", *[f"{r.name} F" for r in results], f"gap ({main.name} − {first.name})"]
     rows = []
-    for name, labels in [*[(label, [label]) for label in LABELS], ("all entities", list(LABELS))]:
-        scores = [entity_f(labels).value(r.model) for r in results]
-        a, b = entity_f(labels).value(first.model), entity_f(labels).value(main.model)
-        rows.append([name, *scores, None if a is None or b is None else f"{b - a:+.3f}"])
-    scores = [RELATION_F.value(r.model) for r in results]
-    a, b = RELATION_F.value(first.model), RELATION_F.value(main.model)
-    rows.append(["HAS_CHANGE", *scores, None if a is None or b is None else f"{b - a:+.3f}"])
+    for name, measure in [*[(name, entity_f(labels)) for name, labels in LABEL_ROWS], ("HAS_CHANGE", RELATION_F)]:
+        a, b = measure.value(first.model), measure.value(main.model)
+        gap = None if a is None or b is None else f"{b - a:+.3f}"
+        rows.append([name, *[measure.value(r.model) for r in results], gap])
     return f"Per label, the {first.name} against the {main.name}:\n\n" + _table(header, rows)
 
 
 def _entity_table(result: SetResult) -> str:
     rows = []
-    for name, labels in [*[(label, [label]) for label in LABELS], ("all entities", list(LABELS))]:
+    for name, labels in LABEL_ROWS:
         total = entity_total(result.model, labels)
         measure = entity_f(labels)
         rows.append(
@@ -415,7 +417,6 @@ def domain_table(result: SetResult) -> tuple[str, list[str], list[str], list[lis
 
 def render(
     results: Sequence[SetResult],
-    sets: Sequence[GoldSet],
     curve: list[dict[str, Any]] | None,
     out_dir: Path,
     meta: dict[str, str],
@@ -424,7 +425,7 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     main = _summary_set(results)
     summary = summary_markdown(results, meta)
-    sources = sets_markdown(sets, results)
+    sources = sets_markdown(results)
     md = [
         "# zh-metrics evaluation report\n",
         f"Pipeline `{meta['model']}`, measured by `{meta['command']}`. Every number below was measured in this "
@@ -569,10 +570,11 @@ def render(
     )
 
 
-def sets_markdown(sets: Sequence[GoldSet], results: Sequence[SetResult]) -> str:
+def sets_markdown(results: Sequence[SetResult]) -> str:
     """The one place the gold files are named: a list of the sets, their files and sizes."""
     lines = []
-    for gold, r in zip(sets, results):
+    for r in results:
+        gold = r.gold
         about = ABOUT.get(gold.name, "paragraphs")
         records = f"; record gold `{gold.records}`" if gold.records and gold.records.exists() else ""
         lines.append(f"- **{gold.name}**: `{gold.path}`{records}, {len(r.model)} {about}.")

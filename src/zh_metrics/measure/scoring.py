@@ -248,28 +248,21 @@ def _quote(text: str, mark: Mark) -> str:
     return f"“{text[mark.start : mark.end]}”"
 
 
-def add_rows(
-    paragraph: ParagraphScore,
-    gold_records: list[dict[str, Any]],
-    verdicts: dict[str, list[float]],
-    rows: Iterable[Any],
-) -> None:
-    """Add the record scorer's verdicts on one paragraph: `verdicts` holds, per gold record
-    in order, `found` (its figure has a row) and `<field>_exact` (the row's field equals the
-    gold one) for each field of ROW_FIELDS. Counts go to `paragraph.rows`; each found figure
-    whose row has another value becomes an error, shown with both phrases. `rows` are the
-    pipeline's rows (`Metric`s) of the paragraph."""
+def add_rows(paragraph: ParagraphScore, gold_records: list[dict[str, Any]], compared: list[dict[str, Any]]) -> None:
+    """Add the records scorer's comparison of one paragraph: `compared` holds, per gold record
+    in order, `found` (its figure has a row) and for each field of ROW_FIELDS the (gold,
+    predicted) strings. A row is right when its figure is found and the field equals the gold
+    one; counts go to `paragraph.rows`, and each found figure whose row has another value
+    becomes an error, shown with both phrases."""
     text = paragraph.text
-    by_figure = {(row.start, row.end): row for row in rows}
     for name in ROW_FIELDS:
-        exact = verdicts[f"{name}_exact"]
-        paragraph.rows[name] = (int(sum(exact)), len(gold_records))
-        for record, found, right in zip(gold_records, verdicts["found"], exact):
-            if not found or right:
+        right = 0
+        for record, row in zip(gold_records, compared):
+            gold_value, value = row[name]
+            if not row["found"] or gold_value == value:
+                right += row["found"]
                 continue
             figure = Mark(record["start"], record["end"], record.get("label") or "?")
-            gold_value = record.get(name)
-            value = getattr(by_figure.get((figure.start, figure.end)), name, None)
             paragraph.errors.append(
                 Error(
                     f"wrong {name}",
@@ -280,6 +273,7 @@ def add_rows(
                     f"{_quote(text, figure)}: gold {name} “{gold_value or '—'}”, model “{value or '—'}”",
                 )
             )
+        paragraph.rows[name] = (right, len(gold_records))
 
 
 def _phrase_mark(text: str, phrase: str | None, figure: Mark, name: str) -> list[Mark]:
