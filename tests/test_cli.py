@@ -6,14 +6,15 @@ import pytest
 import spacy
 import typer
 from spacy.tokens import DocBin
+from spacy.training import Example
 
 from conftest import invoke, run
 from zh_metrics.cli import app
 from zh_metrics.corpus.build import author_corpus, convert_file
 from zh_metrics.corpus.jsonl import read_jsonl_lines
-from zh_metrics.corpus.tasks import CorpusError, InputErrors, make_span, make_task
+from zh_metrics.corpus.tasks import CorpusError, InputErrors, make_span, make_task, task_to_doc
 from zh_metrics.files import write_jsonl_atomic
-from zh_metrics.measure.evaluate import evaluate_files, load_examples, score_file
+from zh_metrics.measure.evaluate import evaluate_files, score_file
 
 GOLD = [
     make_task(
@@ -202,7 +203,7 @@ def test_author_writes_neither_file_when_one_cannot_be_kept(tmp_path):
 def test_score_file_is_what_spacy_evaluate_computes(ruler_pipeline, gold_file):
     nlp = spacy.load(ruler_pipeline)
     scores = score_file(nlp, gold_file)
-    expected = nlp.evaluate(load_examples(nlp, gold_file))
+    expected = nlp.evaluate([Example(nlp.make_doc(t["text"]), task_to_doc(nlp.vocab, t)) for t in GOLD])
     assert scores["ents_per_type"]["COUNT"] == expected["ents_per_type"]["COUNT"]
     assert (scores["ents_p"], scores["ents_r"], scores["ents_f"]) == (
         expected["ents_p"],

@@ -103,9 +103,18 @@ def test_big5_traditional_text_is_decoded(nlp):
         ("1,275場次", None),
         ("36萬餘人", None),
     ]
-    # the figures written the same way in both scripts read the same (萬/億/餘 are the rulebook's to learn)
-    values = {r.metric.text: r.metric.value for r in records}
-    assert (values["318起"], values["452人"], values["64.85%"], values["1,275場次"]) == (318, 452, 0.6485, 1275)
+    # traditional magnitudes and 餘 read as the simplified ones do
+    values = {r.metric.text: (r.metric.value, r.metric.unit, r.metric.qualifier) for r in records}
+    assert values == {
+        "318起": (318, "起", "exact"),
+        "452人": (452, "人", "exact"),
+        "1.86億元": (186_000_000, "元", "exact"),
+        "4200餘萬元": (42_000_000, "元", "more_than"),
+        "12.3%": (None, None, None),
+        "64.85%": (0.6485, "ratio", "exact"),
+        "1,275場次": (1275, "場次", "exact"),
+        "36萬餘人": (360_000, "人", "more_than"),
+    }
 
 
 def test_a_web_page_gives_its_main_text_title_and_date_and_nothing_of_its_furniture(nlp):

@@ -50,21 +50,35 @@ def check_normaliser_command(
 
 @app.command()
 def report(
-    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on"),
+    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on (the first: the team dev split)"),
     model: Path | None = model_option(),
-    also: list[Path] = typer.Option([], "--also", help="More gold files, reported only where they exist"),
+    also: list[Path] = typer.Option(
+        [], "--also", help="More gold files, reported only where they exist (the first: the real reports)"
+    ),
+    records: Path = typer.Option(
+        Path("../shared/data/dev_records.jsonl"), help="Record gold of the real reports, used when it exists"
+    ),
     curve: Path = typer.Option(Path("training/curve/curve.json"), help="Learning-curve results, shown when present"),
     output_dir: Path = typer.Option(Path("training/report"), help="Where report.md, report.html and figures go"),
+    readme: Path | None = typer.Option(
+        None, help="Write the summary into this README, between <!-- report:summary --> and <!-- /report:summary -->"
+    ),
 ) -> None:
-    """The evaluation report: per-label scores, errors, relations, values, baselines, speed."""
-    from ..measure.report import write_report
+    """The evaluation report: a summary with intervals, per label and domain, errors shown, speed."""
+    from ..measure.report import ReportError, write_report
 
     gold_files_only([*data, *also])
     nlp = load_model(model)
-    command = "python -m zh_metrics report " + " ".join(sys.argv[2:])
+    meta = {
+        "model": str(model or "training/model-best"),
+        "command": "python -m zh_metrics report " + " ".join(sys.argv[2:]),
+    }
     with reporting_bad_input():
-        written = write_report(nlp, data, also, output_dir, curve, str(model or "training/model-best"), command)
-    typer.echo(f"{written} and report.html written")
+        try:
+            written = write_report(nlp, data, also, records, output_dir, curve, readme, meta)
+        except ReportError as error:
+            fail(str(error))
+    typer.echo(f"{written} and report.html written" + (f"; summary in {readme}" if readme else ""))
 
 
 @app.command("curve")

@@ -1,8 +1,8 @@
-"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities."""
+"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities and
+of HAS_CHANGE, through the one scoring path (`measure.scoring`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,35 +10,32 @@ from typing import Any
 import spacy
 import srsly
 from spacy.language import Language
-from spacy.scorer import Scorer
 from spacy.training import Example
 
 from ..corpus.jsonl import read_jsonl_lines
-from ..corpus.tasks import task_to_doc
+from ..corpus.tasks import CorpusError, task_to_doc
+from ..corpus.validate import check_task
 from ..files import write_atomic
 from ..pipeline.normalise import FigureNormaliser
 from ..pipeline.vocabulary import LABELS
-from ..progress import progress
+from .scoring import predict_examples, spacy_scores, values_agree
 
 
-def load_examples(nlp: Language, path: str | Path) -> list[Example]:
-    """Gold tasks as Examples: the reference keeps one token per character, and spaCy's
-    alignment maps it onto whatever the pipeline's tokenizer makes of the same text."""
-    examples = []
-    for _, task in read_jsonl_lines(path):
-        reference = task_to_doc(nlp.vocab, task)
-        examples.append(Example(nlp.make_doc(task["text"]), reference))
-    return examples
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    """The tasks of a gold file; the first structural problem raises CorpusError naming it."""
+    tasks = []
+    for line, task in read_jsonl_lines(path):
+        problems = check_task(task, str(path), line)
+        if problems:
+            raise CorpusError(problems[0].path, problems[0].line, problems[0].field, problems[0].message)
+        tasks.append(task)
+    return tasks
 
 
 def score_file(nlp: Language, path: str | Path) -> dict[str, Any]:
-    """Entity P/R/F per label and HAS_CHANGE P/R/F of the pipeline on one gold file: what
-    `nlp.evaluate` computes, with the pipeline run here so that its progress can be shown."""
-    examples = load_examples(nlp, path)
-    docs = nlp.pipe(eg.predicted for eg in examples)
-    for eg, doc in zip(examples, progress(docs, len(examples), f"score {Path(path).name}")):
-        eg.predicted = doc
-    scores = Scorer(nlp=nlp).score(examples)
+    """spaCy's entity scores and the relation scores of the pipeline on one gold file."""
+    examples = predict_examples(nlp, read_gold(path), desc=f"score {Path(path).name}")
+    scores = spacy_scores(examples)
     per_type = scores.get("ents_per_type") or {}
     return {
         "path": str(path),
@@ -98,15 +95,7 @@ def check_normaliser(path: str | Path) -> tuple[int, list[str]]:
                 continue
             compared += 1
             gold_value, gold_unit = span.get("value"), span.get("unit")
-            if gold_value is None:
-                ok = ent._.value is None
-            else:
-                ok = (
-                    ent._.value is not None
-                    and math.isclose(ent._.value, gold_value, rel_tol=1e-9, abs_tol=1e-12)
-                    and ent._.unit == gold_unit
-                )
-            if not ok:
+            if not values_agree(ent._.value, ent._.unit, gold_value, gold_unit):
                 disagreements.append(
                     f"{path}:{line}: {ent.label_} [{ent.text}] gold {gold_value} {gold_unit!r}, "
                     f"normaliser {ent._.value} {ent._.unit!r}{' (' + ent._.value_error + ')' if ent._.value_error else ''}"
