@@ -3,13 +3,12 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 import spacy
 
 import zh_metrics
+from conftest import invoke
 from zh_metrics.api import ModelNotFound
 from zh_metrics.records import extract_document
 
@@ -19,10 +18,6 @@ REPORT = (
     "\n"
     "开展“断卡”行动以来,冻结资金3.2亿元,发案数同比下降3.1%。\n"
 )
-
-
-def cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, text=True, input=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +90,16 @@ def test_empty_text_gives_no_records(nlp):
 def test_cli_extract_formats_and_output_file(ruler_pipeline, tmp_path):
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf8")
-    jsonl = cli("extract", str(report), "--model", str(ruler_pipeline))
-    assert jsonl.returncode == 0, jsonl.stderr
+    jsonl = invoke("extract", str(report), "--model", str(ruler_pipeline))
+    assert jsonl.exit_code == 0, jsonl.stderr
     rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert [r["text"] for r in rows] == ["202起", "176人", "3.2亿元", "3.1%"]
     assert {r["organisation"] for r in rows} == {"晋城市公安局"} and rows[2]["campaign"] == "“断卡”行动"
     out = tmp_path / "records.csv"
-    assert cli("extract", str(report), "--model", str(ruler_pipeline), "-f", "csv", "-o", str(out)).returncode == 0
+    assert invoke("extract", str(report), "--model", str(ruler_pipeline), "-f", "csv", "-o", str(out)).exit_code == 0
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf8"))))
     assert table[0]["change_value"] == "1.3218" and table[0]["document"] == str(report)
-    shown = cli("extract", "-", "--model", str(ruler_pipeline), "-f", "table", stdin="破获案件202起")
+    shown = invoke("extract", "-", "--model", str(ruler_pipeline), "-f", "table", input="破获案件202起")
     assert shown.stdout.splitlines()[0].startswith("indicator") and "202" in shown.stdout
 
 
@@ -112,17 +107,17 @@ def test_cli_extract_bad_input_names_file_and_line_and_writes_nothing(ruler_pipe
     out = tmp_path / "out.jsonl"
     english = tmp_path / "en.txt"
     english.write_text("\n\nonly English here\n", encoding="utf8")
-    result = cli("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
-    assert result.returncode == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
-    broken = tmp_path / "gbk.txt"
+    result = invoke("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.exit_code == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
+    broken = tmp_path / "mixed.txt"  # UTF-8, then GBK: no one encoding reads it
     broken.write_bytes("第一行\n".encode() + "第二行".encode("gbk"))
-    result = cli("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
-    assert result.returncode == 1 and f"{broken}:2: file: not UTF-8" in result.stderr
+    result = invoke("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.exit_code == 1 and f"{broken}:2: not text in UTF-8, GB18030/GBK or Big5" in result.stderr
     assert not out.exists() and "Traceback" not in result.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf8")
-    result = cli("extract", str(empty), "--model", str(ruler_pipeline))
-    assert result.returncode == 0 and result.stdout == ""
+    result = invoke("extract", str(empty), "--model", str(ruler_pipeline))
+    assert result.exit_code == 0 and result.stdout == ""
 
 
 def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
@@ -130,8 +125,8 @@ def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
     sentence = "破获电信网络诈骗案件202起,环比上升132.18%。"
     big.write_text(sentence * (1_000_000 // len(sentence.encode("utf8")) + 1), encoding="utf8")
     assert big.stat().st_size > 1_000_000
-    result = cli("extract", str(big), "--model", str(ruler_pipeline), "-f", "csv")
-    assert result.returncode == 0, result.stderr[-500:]
+    result = invoke("extract", str(big), "--model", str(ruler_pipeline), "-f", "csv")
+    assert result.exit_code == 0, result.stderr[-500:]
     assert result.stdout.count("\n") - 1 == big.read_text(encoding="utf8").count("202起")
 
 
@@ -145,8 +140,8 @@ def test_cli_predict_writes_prodigy_tasks(ruler_pipeline, tmp_path):
         encoding="utf8",
     )
     out = tmp_path / "out.jsonl"
-    result = cli("predict", str(ruler_pipeline), str(source), str(out))
-    assert result.returncode == 0, result.stderr
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(out))
+    assert result.exit_code == 0, result.stderr
     (task,) = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
     assert (
         task["meta"] == {"source": str(source), "line": 1, "id": "x"}
@@ -178,8 +173,8 @@ def test_cli_predict_bad_line(ruler_pipeline, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "好"}\n{"text": 3}\n{oops\n', encoding="utf8")
     out = tmp_path / "out.jsonl"
-    result = cli("predict", str(ruler_pipeline), str(source), str(out))
-    assert result.returncode == 1 and not out.exists()
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(out))
+    assert result.exit_code == 1 and not out.exists()
     assert f"{source}:2: text:" in result.stderr and f"{source}:3: json:" in result.stderr
 
 
@@ -189,30 +184,41 @@ def test_pipeline_loads_with_spacy_load(ruler_pipeline):
 
 
 def test_record_schema_has_a_column_for_every_field(nlp):
-    """A field added to Metric must find its column in the one Parquet schema."""
-    from zh_metrics.records import RECORD_FIELDS, flatten, record_schema
+    """A field added to Metric or Record must find its column in the one Parquet schema."""
+    from zh_metrics.records import RECORD_FIELDS, Record, flatten, record_schema
 
     (metric,) = zh_metrics.extract("破获案件202起,环比上升132.18%。", nlp)
-    assert set(flatten(metric)) | {"document", "paragraph", "line"} <= set(RECORD_FIELDS)
-    schema = record_schema()
-    assert [(f.name, str(f.type), f.nullable) for f in schema if f.name in ("value", "start", "period_end")] == [
-        ("value", "double", True),
-        ("period_end", "string", True),
-        ("start", "int64", False),
+    assert set(flatten(Record(metric, "松川.txt", 1))) <= set(RECORD_FIELDS)
+    fields = {f.name: (str(f.type), f.nullable) for f in record_schema()}
+    assert [fields[name] for name in ("value", "start", "date", "page", "period_end")] == [
+        ("double", True),
+        ("int64", False),
+        ("date32[day]", True),
+        ("int64", True),
+        ("string", True),
     ]
 
 
-def test_document_rows_name_paragraph_and_line(nlp):
-    from zh_metrics.records import document_rows
+def test_record_rows_and_parquet(nlp, tmp_path):
+    import datetime
 
-    paragraphs = [(1, nlp("晋城市公安局通报")), (3, nlp("破获案件202起。")), (4, nlp("抓获176人,环比上升43.09%。"))]
-    rows = document_rows("松川.txt", paragraphs)
-    assert [(r["document"], r["paragraph"], r["line"], r["text"], r["organisation"]) for r in rows] == [
-        ("松川.txt", 1, 3, "202起", "晋城市公安局"),
-        ("松川.txt", 2, 4, "176人", "晋城市公安局"),
+    import pyarrow.parquet as pq
+
+    from zh_metrics.records import Record, parquet_bytes, record_rows
+
+    metrics = zh_metrics.extract("抓获176人,环比上升43.09%;破获案件202起。", nlp)
+    records = [Record(metrics[0], "松川.txt", 2, None, datetime.date(2026, 3, 1)), Record(metrics[1], "松川.txt", 2)]
+    rows = record_rows(records)
+    assert [(r["document"], r["paragraph"], r["page"], r["date"], r["text"], r["value"]) for r in rows] == [
+        ("松川.txt", 2, None, datetime.date(2026, 3, 1), "176人", 176),
+        ("松川.txt", 2, None, None, "202起", 202),
     ]
-    assert (rows[0]["change_value"], rows[1]["change_value"], rows[1]["change_basis"]) == (None, 0.4309, "环比")
+    assert (rows[0]["change_value"], rows[0]["change_basis"], rows[1]["change_text"]) == (0.4309, "环比", None)
     assert rows[0]["period"] is None
+    (tmp_path / "part.parquet").write_bytes(parquet_bytes(rows))
+    back = pq.read_table(tmp_path / "part.parquet").to_pylist()
+    assert back[0]["value"] == 176.0 and isinstance(back[0]["value"], float) and back[1]["date"] is None
+    assert back[0]["date"] == datetime.date(2026, 3, 1) and back[1]["change_value"] is None
 
 
 def test_a_dataset_folder_is_replaced_whole_or_not_at_all(tmp_path):

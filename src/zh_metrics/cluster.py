@@ -24,6 +24,7 @@ How the work is cut and where things live:
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import hashlib
 import io
@@ -41,10 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .api import load, model_path, pipe_documents
+from .api import extract_documents, load, model_path
 from .documents import input_files, read_documents
-from .files import write_folder_atomic
-from .records import MissingExtra, document_rows, pyarrow_module, record_schema, write_parquet_part
+from .files import write_folder_atomic, write_part
+from .records import MissingExtra, parquet_bytes, pyarrow_module, record_rows, record_schema
 
 try:
     import dask
@@ -77,6 +78,17 @@ class DocumentProblems(ValueError):
 
     def __str__(self) -> str:
         return "\n".join(self.problems)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How workers read and process their files, as `extract`'s options say: the encoding of
+    text files (default: detected), the date of the documents (default: their metadata's),
+    paragraphs per `nlp.pipe` batch."""
+
+    encoding: str | None = None
+    date: datetime.date | None = None
+    batch_size: int = 64
 
 
 @dataclass
@@ -222,15 +234,16 @@ def _preload(model: str, dask_worker: Any) -> float:
 
 
 def archive_partitions(
-    paths: Sequence[str], partition_bytes: int = PARTITION_BYTES
+    paths: Sequence[str], partition_bytes: int = PARTITION_BYTES, glob: Sequence[str] = ()
 ) -> tuple[list[Partition], list[str]]:
-    """The files the paths stand for (as `read_documents` finds them), grouped in order into
-    partitions of about `partition_bytes`, whole files each; and the problems of the listing."""
+    """The files the paths stand for (as `read_documents` finds them, `glob` choosing in
+    folders), grouped in order into partitions of about `partition_bytes`, whole files each;
+    and the problems of the listing."""
     problems: list[str] = []
     partitions: list[Partition] = []
     current: Partition = []
     size = 0
-    for file in itertools.chain.from_iterable(input_files(path, problems) for path in paths):
+    for file in itertools.chain.from_iterable(input_files(Path(path), glob, problems) for path in paths):
         n_bytes = file.stat().st_size if file.is_file() else 0  # a missing file: its reader says so
         if current and size + n_bytes > partition_bytes:
             partitions.append(current)
@@ -242,20 +255,20 @@ def archive_partitions(
     return partitions, problems
 
 
-def extract_partition(files: Partition, model: str, batch_size: int) -> tuple[list[dict[str, Any]], list[str]]:
+def extract_partition(files: Partition, model: str, reading: Reading) -> tuple[list[dict[str, Any]], list[str]]:
     """On a worker: the record rows of whole files and the problems of those it could not
     read, with the names the client gave them; `model` is a name from `ship_model`."""
     documents = []
     problems = []
     for shown, path in files:
-        found, trouble = read_documents([path])
-        documents += [(_as_shown(name, path, shown), paras) for name, paras in found]
+        found, trouble = read_documents([path], encoding=reading.encoding, date=reading.date)
+        for document in found:
+            document.name = _as_shown(document.name, path, shown)
+        documents += found
         problems += [_as_shown(problem, path, shown) for problem in trouble]
-    rows = []
     with _PIPELINE_LOCK:
         nlp = shipped_pipeline(get_worker(), model)
-        for name, paragraphs in pipe_documents(nlp, documents, batch_size=batch_size):
-            rows += document_rows(name, paragraphs)
+        rows = record_rows(extract_documents(documents, nlp, batch_size=reading.batch_size))
     return rows, problems
 
 
@@ -264,17 +277,17 @@ def _as_shown(text: str, path: str, shown: str) -> str:
     return shown + text[len(path) :] if text.startswith(path) else text
 
 
-def write_partition(files: Partition, model: str, batch_size: int, folder: str, index: int) -> tuple[int, list[str]]:
+def write_partition(files: Partition, model: str, reading: Reading, folder: str, index: int) -> tuple[int, list[str]]:
     """On a worker: Parquet part `index` of the files' rows; how many rows, and the problems."""
-    rows, problems = extract_partition(files, model, batch_size)
-    write_parquet_part(folder, index, rows)
+    rows, problems = extract_partition(files, model, reading)
+    write_part(folder, index, parquet_bytes(rows))
     return len(rows), problems
 
 
-def partition_frame(files: Partition, model: str, batch_size: int) -> pandas.DataFrame:
+def partition_frame(files: Partition, model: str, reading: Reading) -> pandas.DataFrame:
     """On a worker: the files' rows as a pandas frame of the record schema; DocumentProblems
     if any file could not be read."""
-    rows, problems = extract_partition(files, model, batch_size)
+    rows, problems = extract_partition(files, model, reading)
     if problems:
         raise DocumentProblems(problems)
     return record_frame(rows)
@@ -298,8 +311,9 @@ def extract_archive(
     workers: int | None = None,
     scheduler: str | None = None,
     *,
+    glob: Sequence[str] = (),
+    reading: Reading = Reading(),
     partition_bytes: int = PARTITION_BYTES,
-    batch_size: int = 64,
     timeout: float = CONNECT_TIMEOUT,
 ) -> dd.DataFrame:
     """The records of every document under `paths` as a lazy Dask DataFrame of the record
@@ -312,16 +326,14 @@ def extract_archive(
         client = open_client(workers, scheduler, timeout)
         _clients.append(client)
     name = ship_model(client, model)
-    partitions, problems = archive_partitions(paths, partition_bytes)
+    partitions, problems = archive_partitions(paths, partition_bytes, glob)
     if problems:
         raise DocumentProblems(problems)
     if not partitions:
         return dd.from_pandas(record_frame([]), npartitions=1)
-    token = dask.base.tokenize(partitions, name, batch_size)
+    token = dask.base.tokenize(partitions, name, reading)
     parts = [
-        dask.delayed(partition_frame, pure=True)(
-            files, name, batch_size, dask_key_name=f"zh-metrics-records-{token}-{i}"
-        )
+        dask.delayed(partition_frame, pure=True)(files, name, reading, dask_key_name=f"zh-metrics-records-{token}-{i}")
         for i, files in enumerate(partitions)
     ]
     return dd.from_delayed(parts, meta=record_frame([]), verify_meta=False)
@@ -333,8 +345,9 @@ def archive_to_parquet(
     output: str | Path,
     client: Client,
     *,
+    glob: Sequence[str] = (),
+    reading: Reading = Reading(),
     partition_bytes: int = PARTITION_BYTES,
-    batch_size: int = 64,
     keep_going: bool = False,
     progress: Callable[[Iterable[Future], int], Iterable[Future]] | None = None,
 ) -> ArchiveResult:
@@ -344,12 +357,12 @@ def archive_to_parquet(
     `keep_going` the rest written and the problems in the result. `progress(finished, total)`
     may wrap the stream of finished partitions (a progress bar)."""
     name = ship_model(client, model)
-    partitions, problems = archive_partitions(paths, partition_bytes)
+    partitions, problems = archive_partitions(paths, partition_bytes, glob)
 
     def fill(folder: Path) -> ArchiveResult:
-        token = dask.base.tokenize(partitions, name, batch_size, str(folder))
+        token = dask.base.tokenize(partitions, name, reading, str(folder))
         futures = [
-            client.submit(write_partition, files, name, batch_size, str(folder), i, key=f"zh-metrics-part-{token}-{i}")
+            client.submit(write_partition, files, name, reading, str(folder), i, key=f"zh-metrics-part-{token}-{i}")
             for i, files in enumerate(partitions)
         ]
         finished: Iterable[Future] = as_completed(futures)
@@ -357,10 +370,145 @@ def archive_to_parquet(
             pass
         reports = client.gather(futures)
         if not partitions:  # readers still find the schema
-            write_parquet_part(folder, 0, [])
+            write_part(folder, 0, parquet_bytes([]))
         found = problems + [problem for _, part_problems in reports for problem in part_problems]
         if found and not keep_going:
             raise DocumentProblems(found)
         return ArchiveResult(sum(n for n, _ in reports), max(1, len(partitions)), found)
 
     return write_folder_atomic(output, fill)
+
+
+def time_dask_run(
+    model: Path, archive: Path, output: Path, workers: int, partition_bytes: int, batch_size: int
+) -> dict[str, Any]:
+    """One run of the Dask engine on a new local cluster of `workers` processes, as
+    `extract --engine dask --format parquet` makes it: seconds to start the cluster, to ship
+    and load the model on every worker, to read, extract and write; CPU seconds and peak
+    memory of each worker."""
+    from .measure.benchmark import cpu_seconds, peak_mb
+
+    run: dict[str, Any] = {"load_average": os.getloadavg()}
+    start = time.perf_counter()
+    with connect(workers=workers) as client:
+        started = time.perf_counter()
+        preload(client, ship_model(client, model))
+        ready = time.perf_counter()
+        cpu = client.run(cpu_seconds)
+        result = archive_to_parquet(
+            [str(archive)],
+            model,
+            output,
+            client,
+            reading=Reading(batch_size=batch_size),
+            partition_bytes=partition_bytes,
+        )
+        done = time.perf_counter()
+        run["cpu_s"] = sorted(used - cpu[worker] for worker, used in client.run(cpu_seconds).items())
+        run["peak_mb"] = sorted(client.run(peak_mb).values())
+    return run | {
+        "start_s": started - start,
+        "ship_s": ready - started,
+        "run_s": done - ready,
+        "records": result.records,
+    }
+
+
+def benchmark(
+    model: Path | None,
+    texts: Path,
+    folder: Path,
+    n_texts: int = 100_000,
+    per_document: int = 10,
+    workers: Sequence[int] = (1, 2),
+    partition_bytes: int = PARTITION_BYTES,
+    batch_size: int = 64,
+) -> Iterator[str]:
+    """The benchmark-dask command: an archive of `n_texts` texts of the corpus file `texts` in
+    `folder`, extracted to Parquet by the local engine (a fresh process, one core) and by a new
+    local cluster of each number of `workers`; wall and CPU seconds, characters per second,
+    peak memory per process, whether every dataset holds the local engine's records in order,
+    and the estimate for clusters of 8, 32 and 128 workers from the 1-worker run. The machine's
+    load average goes with every run: on a shared machine, wall time says less than CPU time.
+    Yields the report a block at a time."""
+    import platform
+
+    import pandas as pd
+
+    from .measure.benchmark import (
+        corpus_paragraphs,
+        estimate_workers,
+        in_fresh_process,
+        make_archive,
+        time_local_engine,
+    )
+
+    model = model_path(model)
+    archive = folder / "reports"
+    size = make_archive(corpus_paragraphs(texts), archive, n_texts, per_document)
+    parts = len(archive_partitions([str(archive)], partition_bytes)[0])
+    chars = size["chars"]
+    yield (
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; model {model}\n"
+        f"archive {archive}: {size['files']:,} files, {size['paragraphs']:,} paragraphs, {chars:,} characters "
+        f"({n_texts:,} texts of {texts}); {parts} Dask partitions of <= {partition_bytes:,} bytes; "
+        f"nlp.pipe batches of {batch_size} paragraphs"
+    )
+
+    def load(run: dict[str, Any]) -> str:
+        return "load average " + ", ".join(f"{x:.1f}" for x in run["load_average"])
+
+    def rate(seconds: float) -> str:
+        return f"{seconds:8.1f} s {chars / seconds:>10,.0f} chars/s"
+
+    local: dict[str, Any] = {"load_average": os.getloadavg()}
+    local |= in_fresh_process(time_local_engine, model, [str(archive)], folder / "local.parquet", batch_size)
+    yield "\n".join(
+        [
+            f"== local engine, one process, one core  ({load(local)} before)",
+            f"load the pipeline:        {local['load_s']:8.1f} s",
+            f"read, extract, write:     {rate(local['run_s'])}  {local['records']:,} records",
+            f"  CPU time:               {rate(local['cpu_s'])}",
+            f"peak memory:              {local['peak_mb']:8,.0f} MB",
+        ]
+    )
+    expected = pd.read_parquet(folder / "local.parquet")
+    runs = {}
+    for n in workers:
+        output = folder / f"dask-{n}.parquet"
+        run = runs[n] = time_dask_run(model, archive, output, n, partition_bytes, batch_size)
+        same = pd.read_parquet(output).equals(expected)
+        total = run["start_s"] + run["ship_s"] + run["run_s"]
+        yield "\n".join(
+            [
+                f"== Dask, local cluster of {n} worker process(es), one thread each  ({load(run)} before)",
+                f"start the cluster:        {run['start_s']:8.1f} s",
+                f"ship + load the pipeline: {run['ship_s']:8.1f} s  (on all workers at once)",
+                f"read, extract, write:     {rate(run['run_s'])}  {run['records']:,} records  "
+                f"= {local['run_s'] / run['run_s']:.2f}x the local engine",
+                f"  CPU time per worker:    {', '.join(f'{s:.1f}' for s in run['cpu_s'])} s; with a core for each "
+                f"worker: {max(run['cpu_s']):.1f} s = {local['cpu_s'] / max(run['cpu_s']):.2f}x the local engine",
+                f"end to end:               {total:8.1f} s  (local engine: {local['load_s'] + local['run_s']:.1f} s)",
+                f"peak memory per worker:   {', '.join(f'{mb:,.0f}' for mb in run['peak_mb'])} MB",
+                f"records equal to the local engine's, in order: {'yes' if same else 'NO'}",
+            ]
+        )
+    yield f"(load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} after)"
+    if 1 in runs:
+        one = runs[1]
+        lines = [
+            f"partition overhead, (1-worker run - local run) / partitions: {(one['run_s'] - local['run_s']) / parts:+.3f} s "
+            f"wall, {(one['cpu_s'][0] - local['cpu_s']) / parts:+.3f} s CPU, on {one['run_s'] / parts:.2f} s per partition",
+            f"estimate from the 1-worker run ({one['ship_s']:.1f} s to ship and load the model; seconds from its wall "
+            f"time, and from its CPU time as if each worker had a core of its own):",
+        ]
+        for scale, label in ((1, "this archive"), (100, "100x this archive")):
+            by_wall = estimate_workers(one["run_s"], parts, one["ship_s"], (8, 32, 128), scale)
+            by_cpu = estimate_workers(one["cpu_s"][0], parts, one["ship_s"], (8, 32, 128), scale)
+            for wall, cpu in zip(by_wall, by_cpu):
+                lines.append(
+                    f"  {label:>17}, {wall['workers']:>3} workers: {wall['parts']:>6,} partitions "
+                    f"{wall['seconds']:>9,.1f} s wall / {cpu['seconds']:>9,.1f} s CPU  "
+                    f"{chars * scale / cpu['seconds']:>12,.0f} chars/s  (workers busy {wall['busy']:.0%})"
+                )
+        yield "\n".join(lines)

@@ -75,6 +75,15 @@ def write_folder_atomic(path: str | Path, fill: Callable[[Path], T], suffix: str
     return result
 
 
+def write_part(folder: str | Path, index: int, data: bytes, suffix: str = ".parquet") -> Path:
+    """Part `index` of a dataset folder (`part-00000.parquet`, `part-00001.parquet`…, in order),
+    written atomically: a part written again, as when a task is retried, replaces the earlier
+    one whole."""
+    path = Path(folder) / f"part-{index:05d}{suffix}"
+    write_atomic(path, data)
+    return path
+
+
 def write_jsonl_atomic(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
     """JSONL through srsly's ujson, keeping Chinese readable in files and diffs."""
     lines = [ujson.dumps(r, ensure_ascii=False) for r in records]

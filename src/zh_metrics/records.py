@@ -1,27 +1,27 @@
 """Records: one row per figure, with its indicator, change, organisation and campaign.
 
 `extract_document` turns the processed paragraphs of one document into Metric rows;
-paragraphs of one document share the organisation and campaign in scope. `format_records`
-writes rows as JSONL, CSV or a table; `document_rows` and `parquet_bytes` give the flat rows
-of the one Parquet schema (`RECORD_FIELDS`) that every engine writes.
+paragraphs of one document share the organisation and campaign in scope. A `Record` is a Metric
+with where it came from (document, paragraph, page) and the document's date. `format_records`
+writes records as JSONL, CSV or a table; `record_rows` and `parquet_bytes` give them in the one
+Parquet schema (`RECORD_FIELDS`) that every engine writes.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
 
-from .files import write_atomic, write_folder_atomic
 from .pipeline.link import sentence_bounds
 from .pipeline.tokenizer import doc_text
 from .pipeline.vocabulary import (
@@ -63,6 +63,28 @@ class Metric:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Record:
+    """A Metric with where it came from: the document's name, the number of the paragraph (its
+    `start`/`end` are offsets in that paragraph's cleaned text), the PDF page, and the date of
+    the document (from its metadata or given by the user), which dates relative periods."""
+
+    metric: Metric
+    document: str
+    paragraph: int
+    page: int | None = None
+    date: datetime.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record's own fields, then the metric's (`date` as YYYY-MM-DD)."""
+        return {**self.source(), **self.metric.to_dict()}
+
+    def source(self) -> dict[str, Any]:
+        """Where the metric came from: document, paragraph, page, date."""
+        date = self.date.isoformat() if self.date else None
+        return {"document": self.document, "paragraph": self.paragraph, "page": self.page, "date": date}
 
 
 def indicator_of(doc: Doc, span: Span, text: str) -> str:
@@ -107,11 +129,11 @@ def _in_scope(names: list[tuple[int, int, str]], where: tuple[int, int]) -> str 
 def extract_document(docs: list[Doc]) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs, in order. Each figure
     gets the organisation and campaign nearest before it in the document, else the first."""
-    return [metric for _, metric in extract_paragraphs(docs)]
+    return [metric for _, metric in metrics_by_paragraph(docs)]
 
 
-def extract_paragraphs(docs: list[Doc]) -> list[tuple[int, Metric]]:
-    """The rows of `extract_document`, each with the index of the paragraph it is in."""
+def metrics_by_paragraph(docs: list[Doc]) -> list[tuple[int, Metric]]:
+    """The rows of `extract_document`, each with the index of its paragraph in `docs`."""
     texts = [doc_text(doc) for doc in docs]
     orgs = [
         (i, e.start_char, e.text)
@@ -124,10 +146,10 @@ def extract_paragraphs(docs: list[Doc]) -> list[tuple[int, Metric]]:
     paragraph_of: list[int] = []
     for i, doc in enumerate(docs):
         for ent, rate in _figures_with_changes(doc):
-            paragraph_of.append(i)
             text = texts[i]
             left, right = sentence_bounds(text, ent.start_char, ent.end_char)
             is_rate = ent.label_ == "RATE"
+            paragraph_of.append(i)
             metrics.append(
                 Metric(
                     indicator=indicator_of(doc, ent, text),
@@ -172,9 +194,9 @@ def _fill_indicators(metrics: list[Metric]) -> None:
             metric.indicator = previous.indicator
 
 
-def flatten(metric: Metric) -> dict[str, Any]:
+def flatten(row_of: Metric | Record) -> dict[str, Any]:
     """One flat row: change fields become change_value, change_unit, change_basis, change_text."""
-    row = metric.to_dict()
+    row = row_of.to_dict()
     change = row.pop("change") or {}
     for field in ("value", "unit", "basis", "text"):
         row[f"change_{field}"] = change.get(field)
@@ -183,6 +205,9 @@ def flatten(metric: Metric) -> dict[str, Any]:
 
 COLUMNS = (
     "document",
+    "paragraph",
+    "page",
+    "date",
     "indicator",
     "label",
     "text",
@@ -202,12 +227,12 @@ COLUMNS = (
 
 
 # The Parquet schema, the same for every engine: column → (Arrow type, nullable). A row is a
-# figure of `flatten` with its document, its paragraph (index in the document) and the line
-# that paragraph is on. The period fields stay null until Metric carries them.
+# Record flattened (`flatten`). The period fields stay null until Metric carries them.
 RECORD_FIELDS: dict[str, tuple[str, bool]] = {
     "document": ("string", False),
     "paragraph": ("int64", False),
-    "line": ("int64", False),
+    "page": ("int64", True),
+    "date": ("date32", True),
     "indicator": ("string", False),
     "label": ("string", False),
     "text": ("string", False),
@@ -251,45 +276,29 @@ def record_schema() -> pyarrow.Schema:
     )
 
 
-def document_rows(name: str, paragraphs: list[tuple[int, Doc]]) -> list[dict[str, Any]]:
-    """The flat rows of one document, given as its processed paragraphs with their line
-    numbers: every column of RECORD_FIELDS, None where a row has no such field."""
+def record_rows(records: Iterable[Record]) -> list[dict[str, Any]]:
+    """Records as rows of the Parquet schema: every column of RECORD_FIELDS, None where a
+    record has no such field, the date as a date."""
     rows = []
-    for index, metric in extract_paragraphs([doc for _, doc in paragraphs]):
-        row = {"document": name, "paragraph": index, "line": paragraphs[index][0], **flatten(metric)}
+    for record in records:
+        row = {**flatten(record), "date": record.date}
         rows.append({column: row.get(column) for column in RECORD_FIELDS})
     return rows
 
 
 def parquet_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """`rows` (of `document_rows`) as one Parquet file in the record schema."""
+    """Rows of `record_rows` as one Parquet file in the record schema."""
     pa = pyarrow_module()
     sink = pa.BufferOutputStream()
     pa.parquet.write_table(pa.Table.from_pylist(rows, schema=record_schema()), sink)
     return sink.getvalue().to_pybytes()
 
 
-def write_parquet_part(folder: str | Path, index: int, rows: list[dict[str, Any]]) -> Path:
-    """Part `index` of a Parquet dataset (`part-00000.parquet`…), written atomically: a part
-    written again, as when a task is retried, replaces the earlier one whole."""
-    path = Path(folder) / f"part-{index:05d}.parquet"
-    write_atomic(path, parquet_bytes(rows))
-    return path
-
-
-def write_parquet_dataset(output: str | Path, documents: Iterable[tuple[str, list[tuple[int, Doc]]]]) -> int:
-    """The rows of processed documents (`api.pipe_documents`) as a Parquet dataset of one part
-    at `output`, written atomically; how many rows."""
-    rows = [row for name, paragraphs in documents for row in document_rows(name, paragraphs)]
-    write_folder_atomic(output, lambda folder: write_parquet_part(folder, 0, rows))
-    return len(rows)
-
-
-def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
+def format_records(records: list[Record], fmt: str) -> str:
     """JSONL (nested change), CSV (flat columns) or a plain-text table."""
     if fmt == "jsonl":
-        return "".join(json.dumps({"document": name, **m.to_dict()}, ensure_ascii=False) + "\n" for name, m in records)
-    rows = [{"document": name, **flatten(m)} for name, m in records]
+        return "".join(json.dumps(record.to_dict(), ensure_ascii=False) + "\n" for record in records)
+    rows = [flatten(record) for record in records]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -308,7 +317,7 @@ def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
         "campaign",
     )
     cells = [[_cell(r[c]) for c in shown] for r in rows]
-    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(shown)]
+    widths = [max([display_width(c)] + [display_width(row[i]) for row in cells]) for i, c in enumerate(shown)]
     lines = ["  ".join(_pad(c, w) for c, w in zip(shown, widths))]
     lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join(lines) + "\n"
@@ -324,9 +333,10 @@ def _cell(value: Any) -> str:
     return str(value)[:24]
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for wide (CJK) characters, one for the others."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))

@@ -1,48 +1,39 @@
-"""Measurement commands: evaluate, check-normaliser, report, curve, benchmark."""
+"""Measurement commands: evaluate, check-normaliser, report, curve, benchmark, benchmark-dask."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from ..corpus.jsonl import read_jsonl_lines
-from ..corpus.tasks import CorpusError
-from .common import app, fail, load_model, loading
+from .common import app, fail, load_model, loading, model_option, reporting_bad_input
+
+
+def gold_files_only(paths: list[Path]) -> None:
+    """A pipeline folder among the gold files (the older `evaluate MODEL FILE…` form) ends the
+    command with the form to use instead."""
+    for path in paths:
+        if (path / "config.cfg").exists():
+            fail(f"{path}: a trained pipeline, not a gold file; give it as --model {path}", code=2)
 
 
 @app.command()
 def evaluate(
-    model: Path = typer.Argument(..., help="Trained pipeline directory"),
     data: list[Path] = typer.Argument(..., help="Gold JSONL files to score"),
+    model: Path | None = model_option(),
     also: list[Path] = typer.Option([], "--also", help="More gold files, scored only where they exist"),
     output_dir: Path | None = typer.Option(None, help="Write one <name>.json of scores per file here"),
 ) -> None:
-    """Print per-label precision, recall and F for each gold file."""
-    import spacy
+    """Print per-label precision, recall and F, and HAS_CHANGE P/R/F, for each gold file."""
+    from ..measure.evaluate import evaluate_files, format_scores
 
-    from ..measure.evaluate import format_scores, save_scores, score_file
-
-    if not model.exists():
-        fail(f"{model}: no trained pipeline here; run `spacy project run train` first")
-    nlp = spacy.load(model)
-    for path in [*data, *also]:
-        if not path.exists():
-            if path in also:
-                typer.echo(f"{path}: not found, skipped")
-                continue
-            fail(f"{path}: not found")
-        try:
-            result = score_file(nlp, path)
-        except CorpusError as error:
-            fail(str(error))
-        typer.echo(format_scores(result) + "\n")
-        if output_dir is not None:
-            name = path.stem if path.parent.name != "data" else f"shared_{path.stem}"
-            save_scores(result, output_dir / f"{name}.json")
+    gold_files_only([*data, *also])
+    nlp = load_model(model)
+    with reporting_bad_input():
+        results = evaluate_files(nlp, data, also, output_dir)
+    for path, result in results.items():
+        typer.echo(f"{path}: not found, skipped" if result is None else format_scores(result) + "\n")
 
 
 @app.command("check-normaliser")
@@ -50,57 +41,44 @@ def check_normaliser_command(
     files: list[Path] = typer.Argument(..., help="Gold JSONL whose figure spans carry value and unit"),
 ) -> None:
     """Gold figure spans through the normaliser: agreement of value and unit, and every disagreement."""
-    from ..measure.evaluate import check_normaliser
+    from ..measure.evaluate import check_normaliser_files
 
-    for path in files:
-        try:
-            compared, disagreements = check_normaliser(path)
-        except CorpusError as error:
-            fail(str(error))
-        for line in disagreements:
-            typer.echo(line)
-        agreed = compared - len(disagreements)
-        share = f"{agreed / compared:.2%}" if compared else "n/a"
-        typer.echo(f"{path}: value and unit agree on {agreed}/{compared} figure spans ({share})")
+    with reporting_bad_input():
+        lines = check_normaliser_files(files)
+    typer.echo("\n".join(lines))
 
 
 @app.command()
 def report(
-    model: Path = typer.Argument(..., help="Trained pipeline directory"),
-    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on"),
-    also: list[Path] = typer.Option([], "--also", help="More gold files, reported only where they exist"),
+    data: list[Path] = typer.Argument(..., help="Gold JSONL files to report on (the first: the team dev split)"),
+    model: Path | None = model_option(),
+    also: list[Path] = typer.Option(
+        [], "--also", help="More gold files, reported only where they exist (the first: the real reports)"
+    ),
+    records: Path = typer.Option(
+        Path("../shared/data/dev_records.jsonl"), help="Record gold of the real reports, used when it exists"
+    ),
     curve: Path = typer.Option(Path("training/curve/curve.json"), help="Learning-curve results, shown when present"),
     output_dir: Path = typer.Option(Path("training/report"), help="Where report.md, report.html and figures go"),
+    readme: Path | None = typer.Option(
+        None, help="Write the summary into this README, between <!-- report:summary --> and <!-- /report:summary -->"
+    ),
 ) -> None:
-    """The evaluation report: per-label scores, errors, relations, values, baselines, speed."""
-    import datetime
-    import platform
+    """The evaluation report: a summary with intervals, per label and domain, errors shown, speed."""
+    from ..measure.report import ReportError, write_report
 
-    import srsly
-
-    from ..measure.report import evaluate_file, render
-
+    gold_files_only([*data, *also])
     nlp = load_model(model)
-    try:
-        import jionlp
-    except ImportError:
-        jionlp = None
-    results = {}
-    for path in [*data, *[p for p in also if p.exists()]]:
-        try:
-            tasks = [t for _, t in read_jsonl_lines(path)]
-        except CorpusError as error:
-            fail(str(error))
-        results[str(path)] = evaluate_file(nlp, tasks, jionlp)
-    points = srsly.read_json(curve) if curve.exists() else None
     meta = {
-        "model": str(model),
+        "model": str(model or "training/model-best"),
         "command": "python -m zh_metrics report " + " ".join(sys.argv[2:]),
-        "date": datetime.date.today().isoformat(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
-    render(results, points, output_dir, meta)
-    typer.echo(f"{output_dir / 'report.md'} and report.html written")
+    with reporting_bad_input():
+        try:
+            written = write_report(nlp, data, also, records, output_dir, curve, readme, meta)
+        except ReportError as error:
+            fail(str(error))
+    typer.echo(f"{written} and report.html written" + (f"; summary in {readme}" if readme else ""))
 
 
 @app.command("curve")
@@ -117,142 +95,70 @@ def curve_command(
     fractions: list[float] = typer.Option([0.25, 0.5, 0.75, 1.0], "--fraction", help="Shares of the corpus"),
 ) -> None:
     """Learning curve: one training per share of the corpus, each scored on the real reports."""
+    import subprocess
+
     from ..measure.curve import learning_curve
 
     target = next((p for p in eval_path if p.exists()), None)
     if target is None:
         fail("none of the --eval files exists")
-    points = learning_curve(config, train, dev, target, output_dir, fractions, [])
+    with reporting_bad_input():
+        try:
+            points = learning_curve(config, train, dev, target, output_dir, fractions, [])
+        except subprocess.CalledProcessError as err:
+            fail(f"{config}: `spacy train` stopped with exit code {err.returncode} (its output is above)")
     for point in points:
         typer.echo(f"{point['fraction']:.0%} ({point['tasks']} tasks): entities F {point['ents_f']:.3f}")
 
 
-@app.command()
-def benchmark(
-    model: Path = typer.Argument(Path("training/model-best"), help="The pipeline to measure"),
+@app.command("benchmark")
+def benchmark_command(
+    model: Path | None = model_option(),
     reference: Path | None = typer.Option(
         None, help="A reference pipeline measured the same way (spaCy's default NER)"
     ),
     texts: Path = typer.Option(Path("corpus/train.jsonl"), help="Corpus JSONL the benchmark texts are made from"),
-    n_texts: int = typer.Option(2000, help="Paragraphs for the throughput runs"),
-    stream_docs: int = typer.Option(100_000, help="Documents in the memory stream (0 to skip)"),
-    batch_size: int = typer.Option(256, help="Paragraphs per nlp.pipe batch, the same for both pipelines"),
+    n_texts: int = typer.Option(2000, min=1, help="Paragraphs for the throughput runs"),
+    stream_docs: int = typer.Option(100_000, min=0, help="Documents in the memory stream (0 to skip)"),
+    batch_size: int = typer.Option(256, min=1, help="Paragraphs per nlp.pipe batch, the same for both pipelines"),
     score_on: list[Path] = typer.Option(
         [Path("../shared/data/dev.jsonl")], "--score-on", help="Gold files for micro F, where they exist"
     ),
 ) -> None:
     """Characters and documents per second, scaling with size, peak memory, memory over a stream.
+
     Each pipeline is measured in a fresh process. The reference is measured as spaCy ships it
     and again multiplying through numpy's BLAS, as the pipeline does with
-    `zh_metrics.numpy_blas.v1`, so that the ratio is also given like for like."""
-    from ..measure.benchmark import corpus_paragraphs, format_benchmark, in_fresh_process, measure_pipeline
+    `zh_metrics.numpy_blas.v1`, so that the ratio is also given like for like.
+    """
+    from ..measure.benchmark import benchmark
 
-    try:
-        paragraphs = corpus_paragraphs(texts)
-    except CorpusError as error:
-        fail(str(error))
-    golds = tuple(gold for gold in score_on if gold.exists())
-    runs = [("pipeline", model, {"stream_docs": stream_docs})]
-    if reference is not None:
-        runs += [
-            ("reference", reference, {"stream_docs": 0}),
-            ("reference on numpy's BLAS", reference, {"stream_docs": 0, "numpy_blas": True, "only_one_process": True}),
-        ]
-    measured = {}
-    for name, path, options in runs:
-        with loading(path):
-            result = in_fresh_process(
-                measure_pipeline, path, paragraphs, n_texts, batch_size=batch_size, score_on=golds, **options
-            )
-        measured[name] = result
-        if "two_processes" in result:
-            typer.echo(format_benchmark(f"{name}: {path}", result))
-            for gold, f_score in result["micro_f"].items():
-                typer.echo(f"micro F on {gold}: {f_score:.3f}")
-        else:
-            typer.echo(f"== {name}, one process: {result['one_process']['chars_per_s']:,.0f} chars/s")
-    for name in ("reference", "reference on numpy's BLAS"):
-        if name in measured:
-            ratio = measured["pipeline"]["one_process"]["chars_per_s"] / measured[name]["one_process"]["chars_per_s"]
-            typer.echo(f"pipeline / {name}, one process: {ratio:.2f}x characters per second")
+    with reporting_bad_input(), loading(model):
+        for block in benchmark(model, reference, texts, n_texts, stream_docs, batch_size, score_on):
+            typer.echo(block)
 
 
 @app.command("benchmark-dask")
-def benchmark_dask(
-    model: Path = typer.Argument(Path("training/model-best"), help="The pipeline to measure"),
+def benchmark_dask_command(
+    model: Path | None = model_option(),
     texts: Path = typer.Option(Path("corpus/train.jsonl"), help="Corpus JSONL the archive is made from"),
-    n_texts: int = typer.Option(100_000, help="Corpus texts in the synthetic archive (in turn, repeating)"),
-    per_document: int = typer.Option(10, help="Corpus texts per .txt document"),
-    workers: list[int] = typer.Option([1, 2], "--workers", help="Dask runs: local clusters of this many workers"),
-    partition_bytes: int = typer.Option(1_000_000, help="Bytes of files per Dask partition"),
-    batch_size: int = typer.Option(64, help="Paragraphs per nlp.pipe batch, both engines (extract's default)"),
-    folder: Path = typer.Option(Path("training/archive"), help="Where the archive and the Parquet outputs go"),
+    n_texts: int = typer.Option(100_000, min=1, help="Corpus texts in the synthetic archive (in turn, repeating)"),
+    per_document: int = typer.Option(10, min=1, help="Corpus texts per .txt document"),
+    workers: list[int] = typer.Option([1, 2], "--workers", min=1, help="A Dask run on a local cluster of N workers"),
+    partition_bytes: int = typer.Option(1_000_000, min=1, help="Bytes of files per Dask partition"),
+    batch_size: int = typer.Option(64, min=1, help="Paragraphs per nlp.pipe batch, both engines (extract's default)"),
+    folder: Path = typer.Option(Path("training/archive"), help="Where the archive and the Parquet datasets go"),
 ) -> None:
-    """The local engine against Dask clusters of 1, 2… single-threaded worker processes on a
-    synthetic archive made from the corpus: characters per second, peak memory per process,
-    the same records from every run, and an estimate for larger clusters."""
-    import datetime
-    import platform
+    """The local engine against Dask clusters of single-threaded worker processes on an archive
+    made from the corpus: seconds, characters per second, peak memory per worker, the same
+    records, and an estimate for 8, 32 and 128 workers (needs the dask extra)."""
+    from ..records import MissingExtra
 
-    import pandas as pd
-
-    from ..api import model_path
-    from ..cluster import archive_partitions
-    from ..measure.benchmark import (
-        corpus_paragraphs,
-        format_archive_benchmark,
-        in_fresh_process,
-        make_archive,
-        time_local_engine,
-    )
-
-    with loading(model):
-        model = model_path(model)
     try:
-        paragraphs = corpus_paragraphs(texts)
-    except CorpusError as error:
-        fail(str(error))
-    archive = folder / "reports"
-    size = make_archive(paragraphs, archive, n_texts, per_document)
-    size["parts"] = len(archive_partitions([str(archive)], partition_bytes)[0])
-    typer.echo(
-        f"python -m zh_metrics benchmark-dask {' '.join(sys.argv[2:])}  ({datetime.date.today().isoformat()})\n"
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; model {model}\n"
-        f"archive {archive}: {size['files']:,} files, {size['paragraphs']:,} paragraphs, {size['chars']:,} "
-        f"characters ({n_texts:,} texts of {texts}); {size['parts']} Dask partitions of <= {partition_bytes:,} bytes; "
-        f"nlp.pipe batches of {batch_size} paragraphs"
-    )
-    local: dict[str, Any] = {"load_before": os.getloadavg()}
-    local |= in_fresh_process(time_local_engine, model, [str(archive)], folder / "local.parquet", batch_size)
-    expected = pd.read_parquet(folder / "local.parquet")
-    runs: dict[int, dict[str, Any]] = {}
-    for n in workers:
-        output = folder / f"dask-{n}.parquet"
-        runs[n] = _time_dask(model, archive, output, n, partition_bytes, batch_size)
-        runs[n]["same_records"] = pd.read_parquet(output).equals(expected)
-    typer.echo(format_archive_benchmark(size, local, runs, os.getloadavg()))
-
-
-def _time_dask(
-    model: Path, archive: Path, output: Path, n: int, partition_bytes: int, batch_size: int
-) -> dict[str, Any]:
-    """One Dask run on a new local cluster of `n` workers: seconds to start it, to ship and
-    load the model on every worker, to read, extract and write; peak memory of each worker."""
-    import time
-
-    from ..cluster import archive_to_parquet, connect, preload, ship_model
-    from ..measure.benchmark import peak_mb
-
-    run: dict[str, Any] = {"load_before": os.getloadavg()}
-    start = time.perf_counter()
-    with connect(workers=n) as client:
-        started = time.perf_counter()
-        preload(client, ship_model(client, model))
-        ready = time.perf_counter()
-        result = archive_to_parquet(
-            [str(archive)], model, output, client, partition_bytes=partition_bytes, batch_size=batch_size
-        )
-        done = time.perf_counter()
-        run["peak_mb"] = sorted(client.run(peak_mb).values())
-    run |= {"start_s": started - start, "ship_s": ready - started, "run_s": done - ready, "records": result.records}
-    return run
+        from ..cluster import benchmark
+    except MissingExtra as err:
+        fail(str(err))
+    typer.echo("python -m zh_metrics " + " ".join(sys.argv[1:]))
+    with reporting_bad_input(), loading(model):
+        for block in benchmark(model, texts, folder, n_texts, per_document, workers, partition_bytes, batch_size):
+            typer.echo(block)

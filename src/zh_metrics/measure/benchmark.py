@@ -1,7 +1,7 @@
 """Throughput and memory of a pipeline on texts made from the corpus (never the dev set):
 characters and documents per second on one and two processes, time against document size,
-peak memory, and memory over a long stream; and for `benchmark-dask`, a synthetic archive,
-the local engine's run over it and the estimate for larger clusters."""
+peak memory, and memory over a long stream. For `benchmark-dask` (zh_metrics.cluster): a
+synthetic archive, the local engine's run over it, and the estimate for larger clusters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 import multiprocessing
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
 from ..corpus.jsonl import read_jsonl_lines
-from ..files import write_atomic, write_folder_atomic
+from ..files import write_atomic, write_folder_atomic, write_part
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
@@ -125,7 +125,7 @@ def run_benchmark(
 
 
 def measure_pipeline(
-    model: str | Path,
+    model: str | Path | None,
     paragraphs: list[str],
     n_texts: int,
     stream_docs: int,
@@ -189,108 +189,116 @@ def format_benchmark(name: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def benchmark(
+    model: Path | None,
+    reference: Path | None,
+    texts: Path,
+    n_texts: int = 2000,
+    stream_docs: int = 100_000,
+    batch_size: int = 256,
+    score_on: Iterable[Path] = (),
+) -> Iterator[str]:
+    """The benchmark command: the pipeline at `model` (None: the project's) measured in a fresh
+    process on texts made from the corpus file `texts`, with its micro F on each of `score_on`
+    that exists; with `reference`, that pipeline measured the same way, as spaCy ships it and
+    again multiplying through numpy's BLAS (as the pipeline does with `zh_metrics.numpy_blas.v1`),
+    so that the ratio is also given like for like. Yields the report a block at a time, as each
+    pipeline is measured, then the ratios."""
+    from ..api import DEFAULT_MODEL
+
+    paragraphs = corpus_paragraphs(texts)
+    golds = tuple(gold for gold in score_on if gold.exists())
+    runs: list[tuple[str, Path | None, dict[str, Any]]] = [("pipeline", model, {"stream_docs": stream_docs})]
+    if reference is not None:
+        runs += [
+            ("reference", reference, {"stream_docs": 0}),
+            ("reference on numpy's BLAS", reference, {"stream_docs": 0, "numpy_blas": True, "only_one_process": True}),
+        ]
+    measured = {}
+    for name, path, options in runs:
+        result = in_fresh_process(
+            measure_pipeline, path, paragraphs, n_texts, batch_size=batch_size, score_on=golds, **options
+        )
+        measured[name] = result
+        if "two_processes" in result:
+            scores = [f"micro F on {gold}: {f_score:.3f}" for gold, f_score in result["micro_f"].items()]
+            yield "\n".join([format_benchmark(f"{name}: {path or DEFAULT_MODEL}", result), *scores])
+        else:
+            yield f"== {name}, one process: {result['one_process']['chars_per_s']:,.0f} chars/s"
+    pipeline_speed = measured["pipeline"]["one_process"]["chars_per_s"]
+    for name in ("reference", "reference on numpy's BLAS"):
+        if name in measured:
+            ratio = pipeline_speed / measured[name]["one_process"]["chars_per_s"]
+            yield f"pipeline / {name}, one process: {ratio:.2f}x characters per second"
+
+
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def make_archive(paragraphs: list[str], folder: Path, n_texts: int, per_document: int = 10) -> dict[str, int]:
     """A synthetic archive at `folder` (rewritten whole): `n_texts` corpus texts in turn,
-    `per_document` to a .txt file. Returns its size as the engines read it: files,
-    paragraphs (a corpus text may hold several lines) and characters of those paragraphs."""
-    from ..documents import paragraphs as split
+    `per_document` to a .txt file. Returns its size as the engines read it: files, paragraphs
+    (a corpus text may hold several lines) and characters of those paragraphs."""
+    from ..documents import read_documents
 
     texts = list(itertools.islice(itertools.cycle(paragraphs), n_texts))
-    documents = ["\n".join(texts[i : i + per_document]) + "\n" for i in range(0, n_texts, per_document)]
 
     def fill(tmp: Path) -> None:
-        for i, document in enumerate(documents):
-            write_atomic(tmp / f"doc-{i:06d}.txt", document)
+        for i in range(0, n_texts, per_document):
+            write_atomic(tmp / f"doc-{i // per_document:06d}.txt", "\n".join(texts[i : i + per_document]) + "\n")
 
     write_folder_atomic(folder, fill, suffix=".txt")
-    read = [para for document in documents for _, para in split(document)]
+    documents, _ = read_documents([folder])
+    read = [paragraph.text for document in documents for paragraph in document.paragraphs]
     return {"files": len(documents), "paragraphs": len(read), "chars": sum(map(len, read))}
 
 
-def time_local_engine(model: str | Path, paths: list[str], output: Path, batch_size: int) -> dict[str, Any]:
+def time_local_engine(model: Path, paths: list[str], output: Path, batch_size: int) -> dict[str, Any]:
     """The local engine to Parquet in this process on one core, as `extract --format parquet`
-    runs it: seconds to load the pipeline, seconds to read, extract and write, peak memory."""
-    from ..api import load, pipe_documents
+    runs it: seconds to load the pipeline; wall and CPU seconds to read, extract and write;
+    peak memory."""
+    from ..api import extract_documents, load
     from ..documents import read_documents
-    from ..records import write_parquet_dataset
+    from ..records import parquet_bytes, record_rows
 
     start = time.perf_counter()
     nlp = load(model)
-    loaded = time.perf_counter()
+    loaded, cpu = time.perf_counter(), cpu_seconds()
     with threadpool_limits(limits=1):
         documents, _ = read_documents(paths)
-        records = write_parquet_dataset(output, pipe_documents(nlp, documents, batch_size))
+        rows = record_rows(extract_documents(documents, nlp, batch_size=batch_size))
+        data = parquet_bytes(rows)
+        write_folder_atomic(output, lambda folder: write_part(folder, 0, data))
     return {
         "load_s": loaded - start,
         "run_s": time.perf_counter() - loaded,
-        "records": records,
+        "cpu_s": cpu_seconds() - cpu,
+        "records": len(rows),
         "peak_mb": peak_mb(),
     }
 
 
 def estimate_workers(
-    one_worker_run_s: float, parts: int, fixed_s: float, workers: tuple[int, ...], scale: int = 1
+    one_worker_s: float, parts: int, fixed_s: float, workers: tuple[int, ...], scale: int = 1
 ) -> list[dict[str, float]]:
     """Seconds a run would take on `workers` workers for an archive `scale` times the measured
-    one, from the measured one-worker run: each of `parts * scale` partitions takes the
-    one-worker time per partition (its share of the reading, extracting, writing and
-    scheduling), partitions run in waves of `workers`, plus `fixed_s` (shipping and loading
-    the model on every worker, which happens on all of them at once)."""
-    per_part = one_worker_run_s / parts
+    one, from the seconds one worker took for its `parts` partitions: each partition takes its
+    share of that time (reading, extracting, writing, scheduling), partitions run in waves of
+    as many as there are workers, plus `fixed_s` (shipping and loading the model, which every
+    worker does at the same time)."""
+    per_part = one_worker_s / parts
     rows = []
     for n in workers:
         waves = math.ceil(parts * scale / n)
-        seconds = fixed_s + waves * per_part
-        rows.append({"workers": n, "parts": parts * scale, "seconds": seconds, "busy": parts * scale / (waves * n)})
+        rows.append(
+            {
+                "workers": n,
+                "parts": parts * scale,
+                "seconds": fixed_s + waves * per_part,
+                "busy": parts * scale / (waves * n),
+            }
+        )
     return rows
-
-
-def format_archive_benchmark(
-    size: dict[str, int], local: dict[str, Any], runs: dict[int, dict[str, Any]], load_after: tuple[float, ...]
-) -> str:
-    """The local engine and each Dask run side by side, then the estimate for larger clusters
-    from the 1-worker run (when there is one)."""
-
-    def load(values: tuple[float, ...]) -> str:
-        return "load average " + ", ".join(f"{x:.1f}" for x in values)
-
-    def rate(seconds: float) -> str:
-        return f"{seconds:8.1f} s  {size['chars'] / seconds:>10,.0f} chars/s"
-
-    lines = [
-        f"\n== local engine, one process, one core  ({load(local['load_before'])} before)",
-        f"load the pipeline:        {local['load_s']:8.1f} s",
-        f"read, extract, write:     {rate(local['run_s'])}  {local['records']:,} records",
-        f"peak memory:              {local['peak_mb']:8,.0f} MB",
-    ]
-    for n, run in runs.items():
-        lines += [
-            f"\n== Dask, local cluster of {n} worker process(es), one thread each  ({load(run['load_before'])} before)",
-            f"start the cluster:        {run['start_s']:8.1f} s",
-            f"ship + load the pipeline: {run['ship_s']:8.1f} s  (on all workers at once)",
-            f"read, extract, write:     {rate(run['run_s'])}  {run['records']:,} records  "
-            f"= {local['run_s'] / run['run_s']:.2f}x the local engine",
-            f"end to end:               {run['start_s'] + run['ship_s'] + run['run_s']:8.1f} s  "
-            f"(local engine: {local['load_s'] + local['run_s']:.1f} s, = "
-            f"{(local['load_s'] + local['run_s']) / (run['start_s'] + run['ship_s'] + run['run_s']):.2f}x)",
-            f"peak memory per worker:   {', '.join(f'{mb:,.0f}' for mb in run['peak_mb'])} MB",
-            f"records equal to the local engine's, in order: {'yes' if run['same_records'] else 'NO'}",
-        ]
-    lines.append(f"\n({load(load_after)} after)")
-    if 1 in runs:
-        one, parts = runs[1], size["parts"]
-        fixed = one["ship_s"]  # on a cluster of machines, every worker ships and loads at the same time
-        lines += [
-            f"partition overhead, (1-worker run - local run) / partitions: "
-            f"{(one['run_s'] - local['run_s']) / parts:+.3f} s on {one['run_s'] / parts:.2f} s per partition",
-            f"estimate from the 1-worker run ({one['run_s'] / parts:.2f} s per partition, "
-            f"{fixed:.1f} s to ship and load the model):",
-        ]
-        for scale, label in ((1, "this archive"), (100, "100x this archive")):
-            for row in estimate_workers(one["run_s"], parts, fixed, (1, 2, 8, 32, 128), scale):
-                lines.append(
-                    f"  {label:>17}, {row['workers']:>3} workers: {row['parts']:>6,} partitions "
-                    f"{row['seconds']:>9,.1f} s {size['chars'] * scale / row['seconds']:>12,.0f} chars/s  "
-                    f"(workers busy {row['busy']:.0%})"
-                )
-    return "\n".join(lines)
