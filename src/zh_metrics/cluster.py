@@ -7,7 +7,7 @@
 
 How the work is cut and where things live:
 - The client lists the files and groups whole files into partitions of about
-  `partition_bytes`; a document (a .txt file, a JSONL line) is never split, so organisation
+  `partition_bytes`; a document (a file, a line of a JSONL file) is never split, so organisation
   and campaign scope see all its paragraphs. A partition's rows are a pure function of its
   files: a partition that Dask runs again, after a worker died, gives the same rows, and its
   Parquet part replaces the earlier one whole, so no row is written twice.
