@@ -164,6 +164,12 @@ def test_each_worker_loads_the_pipeline_once(client, ruler_pipeline, inputs):
     assert sum(hits + misses for hits, misses, _ in loads.values()) >= 2 * (len(DOCUMENTS) + 1)
 
 
+def test_workers_keep_glibcs_own_memory_thresholds(client):
+    """distributed's fixed trim threshold costs the pipeline 40% more CPU (docs/dask.md)."""
+    assert set(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == {None}
+    assert set(client.run(os.environ.get, "OMP_NUM_THREADS").values()) == {"1"}  # the rest of it stays
+
+
 def test_parquet_from_the_cli_on_both_engines(ruler_pipeline, inputs, local_records, tmp_path):
     """--workers N starts its own cluster; the options of reading reach the workers (the date);
     pandas and DuckDB read both datasets alike."""
