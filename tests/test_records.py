@@ -58,14 +58,16 @@ def test_indicator_leaves_out_the_frame_around_an_entity(nlp, text, indicator):
     assert zh_metrics.extract(text, nlp)[0].indicator == indicator
 
 
-def test_scope_is_nearest_before_else_the_documents_first(nlp):
+def test_organisation_and_campaign_never_reach_back_from_a_later_sentence(nlp):
     paragraphs = ["破获案件202起。", "晋城市公安局开展“断卡”行动,抓获176人。", "冻结资金3.2亿元。"]
     metrics = extract_document([nlp(p) for p in paragraphs])
     assert [(m.text, m.organisation, m.campaign) for m in metrics] == [
-        ("202起", "晋城市公安局", "“断卡”行动"),
+        ("202起", None, None),
         ("176人", "晋城市公安局", "“断卡”行动"),
-        ("3.2亿元", "晋城市公安局", "“断卡”行动"),
+        ("3.2亿元", "晋城市公安局", None),
     ]
+    # offsets say where the name came from: in the paragraph, or counted back from it
+    assert [(m.organisation_start, m.campaign_start) for m in metrics[1:]] == [(0, 8), (-23, None)]
 
 
 def test_a_rate_without_figure_is_a_row_of_its_own(nlp):

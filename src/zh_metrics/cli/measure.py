@@ -174,3 +174,35 @@ def benchmark(
         if name in measured:
             ratio = measured["pipeline"]["one_process"]["chars_per_s"] / measured[name]["one_process"]["chars_per_s"]
             typer.echo(f"pipeline / {name}, one process: {ratio:.2f}x characters per second")
+
+
+@app.command("evaluate-records")
+def evaluate_records_command(
+    texts: Path = typer.Argument(..., help="JSONL paragraphs (`text`, optional `meta.date`), one document a line"),
+    records: Path = typer.Argument(
+        ..., help="Record gold of the same lines: `records` with figure, start, end, indicator, period"
+    ),
+    model: Path | None = typer.Option(None, help="Trained pipeline (default: the project's training/model-best)"),
+    skip_missing: bool = typer.Option(False, help="Say so and stop without failing where a file is missing"),
+    output: Path | None = typer.Option(None, help="Write the scores and every differing row here as JSON"),
+) -> None:
+    """Indicator and period of the records against record gold: exact and character F1."""
+    import srsly
+
+    from ..files import write_atomic
+    from ..measure.records import evaluate_records, format_record_scores
+
+    missing = [path for path in (texts, records) if not path.exists()]
+    if missing:
+        if skip_missing:
+            typer.echo(f"{missing[0]}: not found, skipped")
+            return
+        fail(f"{missing[0]}: not found")
+    nlp = load_model(model)
+    try:
+        result = evaluate_records(nlp, texts, records)
+    except CorpusError as error:
+        fail(str(error))
+    typer.echo(format_record_scores(result))
+    if output is not None:
+        write_atomic(output, srsly.json_dumps(result, indent=2))

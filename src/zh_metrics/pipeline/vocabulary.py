@@ -212,3 +212,73 @@ def direction_sign(before: str) -> int:
     """+1 or -1 by the last change word in `before` (up when there is none)."""
     directions = DIRECTION_RE.findall(before)
     return -1 if directions and directions[-1] in DOWN_WORDS else 1
+
+
+# ---------------------------------------------------------------------------
+# Periods: the time expressions that scope a figure (今年以来, 2023年1月至11月, 截至9月底)
+
+_CN_DIGITS = "零〇一二两三四五六七八九十"
+_YEAR = rf"(?:\d{{4}}\s*年|[{_CN_DIGITS}]{{4}}年|今年|去年|前年|上年|本年|当年|明年)"
+_MONTH = rf"(?<!\d)(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*月份?"
+_DAY = r"(?<![\d.])(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
+_HOUR = r"(?:\d{1,2}\s*时(?:\d{1,2}分)?|[早晚]上|凌晨|上午|下午|晚间?)"
+# the part of a year or month: 初/底/末 and the 旬 of a month
+_PART = r"(?:初|底|末|中旬|上旬|下旬|前后)"
+_SEASON = (
+    rf"(?:第?[一二三四1-4]季度|上半年|下半年|前[{_CN_DIGITS}\d]+(?:个)?(?:月|季度)|全年|年初|年底|年末|年内|"
+    r"(?:春节|元旦|国庆|中秋节?|元宵节?|五一|清明|端午)(?:假期|期间|前|后|当日|当天)|假期)"
+)
+_POINT = rf"(?:{_YEAR}?\s*(?:{_MONTH}{_PART}?\s*(?:{_DAY}{_HOUR}?)?|{_DAY}{_HOUR}?|{_SEASON})|{_YEAR}{_PART}?)"
+# a range: 2023年1月至11月, 1-7月, 5月26日-9月15日, 2018年至2020年 (the first month may lack its 月: 1至8月)
+_RANGE_SEP = r"\s*(?:至|到|-|—|–|~|～|－|暨)\s*"
+_RANGE = rf"(?:{_YEAR}?\s*(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,2}})(?={_RANGE_SEP}(?:\d|[{_CN_DIGITS}])+\s*月)|{_POINT})(?:{_RANGE_SEP}(?:{_POINT}|今年\S{{0,2}}?|目前|今|现在))?"
+# how long back from now: 近五年, 一年来, 近两个月来, 50天内, 连续4年
+_SPAN_BACK = rf"(?:近|最近|连续)?(?:\d+|[{_CN_DIGITS}]+)(?:多|余)?(?:个)?(?:年|月|周|天|日|小时)(?:来|以来|内|间)"
+_SPAN_RECENT = rf"(?:近|最近)(?:\d+|[{_CN_DIGITS}]+)(?:多|余)?(?:个)?(?:年|月|周|天)|连续(?:\d+|[{_CN_DIGITS}]+)年"
+_NOW = r"(?:目前为止|目前|现在|今天|当前|近日|近期|当晚|当天|当日|当月|每日|每天|期间)"
+TIME_EXPRESSION = re.compile(
+    rf"(?:(?:截至|截止到?|截止至|到)\s*(?:{_RANGE}|{_NOW})"  # up to a point
+    rf"|(?:自从|自|从)?\s*{_RANGE}\s*(?:以来(?:至{_RANGE}|至今)?|来|开始|起|至今|期间|以后|后|前|内|间|全年)?"
+    rf"|{_SPAN_BACK}|{_SPAN_RECENT}|{_NOW})"
+)
+# an expression followed by these dates a byline (新华社某地3月1日电) or a meeting, not a period
+NOT_PERIOD_AFTER = re.compile(r"^(?:\s*(?:电|消息|讯|报道|发布)|[^。;；!！?？\n]{0,24}?(?:召开|举行|举办|发布会))")
+# the words that close an event scope (“清链”行动开展以来, 行动期间)
+SCOPE_END = re.compile(r"以来|期间")
+# what stands before an event scope but is not part of it: fillers and who acts (全市公安机关)
+SCOPE_LEAD = re.compile(
+    rf"^(?:{_alternation(('其中', '同时', '此外', '另外', '据悉', '据了解') + SCOPE_WORDS)})?(?:{_alternation(CLASS_NOUNS)})?\s*"
+)
+# 在…中 encloses the figures of its clause: 在“清链”行动中, 在深入推进…专项行动中
+SCOPE_IN = re.compile(r"在[^,，。;；:：!！?？\n在]{2,40}?(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中")
+# words that make the next time expression a comparison base (比去年, 较上年同期, 与去年同期相比)
+BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$")
+# a base period (去年同期) scopes its own clause only
+BASE_PERIOD = re.compile(r"同期")
+# a part of the period in scope (其中,第二季度…) scopes its own sentence only
+PART_BEFORE = re.compile(r"其中\s*[,，]?\s*$")
+# words that name the period already in scope rather than a new one (2021年,全年共…; 目前已…)
+WEAK_PERIODS = ("全年", "目前", "当前", "现在", "期间")
+# 期间 closes an event scope only after an event: a campaign, a holiday, a meeting
+EVENT_WORDS = re.compile(
+    r"(?:行动|活动|整治|斗争|宣传月|宣传周|战役|会战|攻坚战|专项|专案|假期|节|会议|会|赛|运动)[”」』]?$"
+)
+# words of a time expression that say it is a stretch back from the document's date
+UP_TO_NOW = ("以来", "至今", "来")
+
+# ---------------------------------------------------------------------------
+# Attribution: whose figure it is, and of which campaign
+
+# what may stand before an organisation that is the subject of its clause: time words and
+# fillers, and the frames of a report's source (记者从X获悉, 据X通报)
+SUBJECT_LEAD = re.compile(
+    r"^(?:\s|记者|日前|近日|近期|从|据|经|另据|今年以来|截至目前|目前|同时|此外|另外|其中|一是|二是|三是|[(（]|\d+[.、]|[一二三四五六七八九十]+、)*$"
+)
+# an organisation followed by these directs or supervises the work rather than doing it
+SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督办|督导|牵头|要求|领导|授权|委托|挂牌)")
+# a campaign is the work the figures come from when it is what the clause sets going
+CAMPAIGN_VERBS = re.compile(
+    r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*$"
+)
+# names joined into a list (“云剑”“断卡”等专项行动): no single campaign
+NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

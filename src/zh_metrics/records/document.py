@@ -1,0 +1,117 @@
+"""Rows of a whole document: each figure of each paragraph with its indicator, change,
+period, organisation and campaign, scopes running on from the title and earlier paragraphs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span
+
+from ..pipeline.link import sentence_bounds
+from ..pipeline.tokenizer import doc_text
+from ..pipeline.vocabulary import FIGURE_HEAD_LABELS
+from .indicator import indicator_of
+from .metric import Change, Metric
+from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of
+from .scope import Name, campaign_in, fullest, sentence_campaigns, subject_organisations
+
+
+def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -> list[Metric]:
+    """Metric rows of a document given as its processed paragraphs in order (the title
+    first, where there is one). `date` (ISO, or a date) settles relative periods (今年以来)."""
+    day = parse_date(date)
+    texts = [doc_text(doc) for doc in docs]
+    offsets = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
+    org_names = [e.text for doc in docs for e in doc.ents if e.label_ == "ORG"]
+    campaigns = {
+        (i, e.start_char): Name(e.text, i, e.start_char)
+        for i, doc in enumerate(docs)
+        for e in doc.ents
+        if e.label_ == "CAMPAIGN"
+    }
+    metrics: list[Metric] = []
+    carried_period: Period | None = None
+    carried_org: Name | None = None
+    for i, (doc, text) in enumerate(zip(docs, texts)):
+        periods = find_periods(doc, text, i)
+        subjects = subject_organisations(doc, text, i)
+        set_going = sentence_campaigns(doc, text, i)
+        figures = list(_figures_with_changes(doc))
+        governing = periods_of(text, [ent for ent, _ in figures], periods, carried_period)
+        for (ent, rate), period in zip(figures, governing):
+            organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
+            campaign = campaign_in(period, campaigns) or next(
+                (name for name, end in reversed(set_going) if name.start < ent.start_char <= end), None
+            )
+            metric = _metric(doc, text, ent, rate, period, day)
+            metric.organisation = fullest(organisation.text, org_names) if organisation else None
+            metric.organisation_start = _offset_from(organisation, offsets, i)
+            metric.campaign = campaign.text if campaign else None
+            metric.campaign_start = _offset_from(campaign, offsets, i)
+            metrics.append(metric)
+        carried_period = last_scope(periods, carried_period)
+        carried_org = subjects[-1] if subjects else carried_org
+    _fill_indicators(metrics)
+    return metrics
+
+
+def _metric(
+    doc: Doc,
+    text: str,
+    ent: Span,
+    rate: Span | None,
+    period: Period | None,
+    day: datetime.date | None,
+) -> Metric:
+    """The row of one figure, without its organisation and campaign."""
+    left, right = sentence_bounds(text, ent.start_char, ent.end_char)
+    is_rate = ent.label_ == "RATE"
+    period_start, period_end = period_dates(period.text, day) if period else (None, None)
+    return Metric(
+        indicator=indicator_of(doc, ent, text),
+        label=ent.label_,
+        text=ent.text,
+        value=None if is_rate else ent._.value,
+        unit=None if is_rate else ent._.unit,
+        qualifier=None if is_rate else ent._.qualifier,
+        change=None if rate is None else Change(rate._.value, rate._.unit, rate._.basis, rate.text),
+        organisation=None,
+        campaign=None,
+        sentence=text[left:right].strip(),
+        start=ent.start_char,
+        end=ent.end_char,
+        period=period.text if period else None,
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+def _offset_from(name: Name | None, offsets: list[int], paragraph: int) -> int | None:
+    """A name's offset from the start of paragraph `paragraph` in the document's text
+    (negative where the name is in an earlier paragraph)."""
+    return None if name is None else offsets[name.paragraph] + name.start - offsets[paragraph]
+
+
+def _figures_with_changes(doc: Doc) -> Iterator[tuple[Span, Span | None]]:
+    """Each figure with its linked rate, and each rate that has no figure on its own."""
+    by_offsets = {(e.start_char, e.end_char): e for e in doc.ents}
+    rate_of: dict[tuple[int, int], Span] = {}
+    linked: set[tuple[int, int]] = set()
+    for hs, he, cs, ce in doc._.relations or []:
+        if (hs, he) in by_offsets and (cs, ce) in by_offsets:
+            rate_of.setdefault((hs, he), by_offsets[(cs, ce)])
+            linked.add((cs, ce))
+    for ent in doc.ents:
+        key = (ent.start_char, ent.end_char)
+        if ent.label_ in FIGURE_HEAD_LABELS:
+            yield ent, rate_of.get(key)
+        elif ent.label_ == "RATE" and key not in linked:
+            yield ent, ent
+
+
+def _fill_indicators(metrics: list[Metric]) -> None:
+    """A figure right after another (13批7315人) shares the indicator of the one before."""
+    for previous, metric in zip(metrics, metrics[1:]):
+        if not metric.indicator and previous.sentence == metric.sentence:
+            metric.indicator = previous.indicator

@@ -1,0 +1,86 @@
+"""Records as JSONL (nested change), CSV (flat columns) or a plain-text table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any
+
+from .metric import Metric, flatten
+
+COLUMNS = (
+    "document",
+    "indicator",
+    "label",
+    "text",
+    "value",
+    "unit",
+    "qualifier",
+    "change_value",
+    "change_unit",
+    "change_basis",
+    "change_text",
+    "period",
+    "period_start",
+    "period_end",
+    "organisation",
+    "organisation_start",
+    "campaign",
+    "campaign_start",
+    "sentence",
+    "start",
+    "end",
+)
+TABLE_COLUMNS = ("indicator", "text", "value", "unit", "qualifier", "change", "period", "organisation", "campaign")
+
+
+def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
+    """JSONL (nested change), CSV (flat columns) or a plain-text table."""
+    if fmt == "jsonl":
+        return "".join(json.dumps({"document": name, **m.to_dict()}, ensure_ascii=False) + "\n" for name, m in records)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({"document": name, **flatten(m)} for name, m in records)
+        return out.getvalue()
+    rows = [{**flatten(m), "change": change_cell(m)} for _, m in records]
+    cells = [[_cell(r[c]) for c in TABLE_COLUMNS] for r in rows]
+    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(TABLE_COLUMNS)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(TABLE_COLUMNS, widths))]
+    lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def change_cell(metric: Metric) -> str | None:
+    """The change with its unit and basis: +37.4% 同比, -2.3 pp, +3 起."""
+    change = metric.change
+    if change is None or change.value is None:
+        return None if change is None else change.text
+    if change.unit == "ratio":
+        shown = f"{change.value * 100:+.4g}%"
+    elif change.unit == "percentage_point":
+        shown = f"{change.value:+.4g} pp"
+    else:
+        shown = f"{change.value:+,.4g} {change.unit or ''}".rstrip()
+    return f"{shown} {change.basis}" if change.basis else shown
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:+.4g}" if abs(value) < 100 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)[:24]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,115 @@
+"""Whose figure it is and of which campaign, only where the text ties the name to the figure.
+
+An organisation scopes the figures after it when it is the subject of its clause (松川市公安局
+今年以来破获…, 记者从松川市公安局获悉); a partner (会同/联合…), a supervisor (按照省公安厅部署),
+an object (对某公司罚款) or a byline does not. It runs on through later sentences and
+paragraphs until another subject takes over; it never reaches back. A campaign belongs to the
+figures of the sentence that sets it going (开展“清链”行动,破获…) or of the event scope that
+names it (在“清链”行动中…, “清链”行动开展以来…, which runs on like any period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from ..pipeline.vocabulary import (
+    CAMPAIGN_VERBS,
+    NAME_LIST_GLUE,
+    SENTENCE_END,
+    SOURCE_AFTER,
+    SOURCE_BEFORE,
+    SUBJECT_LEAD,
+    SUPERVISOR_AFTER,
+    TIME_EXPRESSION,
+)
+from .period import Period, clause_start
+
+
+@dataclass(frozen=True)
+class Name:
+    """An organisation or campaign mentioned at `start` of paragraph `paragraph`."""
+
+    text: str
+    paragraph: int
+    start: int
+
+
+def is_source(ent: Span, text: str) -> bool:
+    """A byline or source (来源: XX日报, XX社北京3月1日电): who reports, not who acts."""
+    before = text[max(0, ent.start_char - 6) : ent.start_char]
+    after = text[ent.end_char : ent.end_char + 12]
+    dateline = TIME_EXPRESSION.match(after.lstrip())
+    return bool(
+        SOURCE_BEFORE.search(before)
+        or SOURCE_AFTER.match(after)
+        or (dateline and SOURCE_AFTER.match(after.lstrip()[dateline.end() :]))
+        or _dateline(after)
+    )
+
+
+def _dateline(after: str) -> bool:
+    """XX社北京3月1日电: a place, a date and 电 or 讯 right after the name."""
+    cut = after[:12]
+    return any(cut.find(mark) > cut.find("日") >= 0 for mark in ("电", "讯", "消息"))
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max((m.end() for m in SENTENCE_END.finditer(text, max(0, pos - 500), pos)), default=max(0, pos - 500))
+
+
+def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
+    """The organisations that are the subject of their clause, in order: at the clause start,
+    after nothing but time words, fillers and a source frame (记者从…获悉), and not directing
+    someone else's work (省公安厅部署…)."""
+    subjects = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or is_source(ent, text):
+            continue
+        lead = text[clause_start(text, ent.start_char) : ent.start_char]
+        lead = TIME_EXPRESSION.sub("", lead)
+        if SUBJECT_LEAD.match(lead) and not SUPERVISOR_AFTER.match(text[ent.end_char : ent.end_char + 8]):
+            subjects.append(Name(ent.text, paragraph, ent.start_char))
+    return subjects
+
+
+def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, int]]:
+    """The campaigns a sentence sets going (开展“清链”行动, at the head of a clause), each
+    with the end of its sentence; none where the sentence lists several (“云剑”“断卡”等)."""
+    campaigns = [e for e in doc.ents if e.label_ == "CAMPAIGN"]
+    found = []
+    for i, ent in enumerate(campaigns):
+        sentence = _sentence_start(text, ent.start_char)
+        listed = any(
+            other is not ent
+            and _sentence_start(text, other.start_char) == sentence
+            and NAME_LIST_GLUE.match(text[min(ent.end_char, other.end_char) : max(ent.start_char, other.start_char)])
+            for other in campaigns[max(0, i - 1) : i + 2]
+        )
+        if listed or text[ent.end_char : ent.end_char + 1] == "等":
+            continue
+        lead = text[clause_start(text, ent.start_char) : ent.start_char]
+        if CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
+            end = SENTENCE_END.search(text, ent.end_char)
+            found.append((Name(ent.text, paragraph, ent.start_char), end.start() if end else len(text)))
+    return found
+
+
+def campaign_in(period: Period | None, doc_campaigns: dict[tuple[int, int], Name]) -> Name | None:
+    """The campaign named inside an event scope (在“清链”行动中, “清链”行动开展以来)."""
+    if period is None:
+        return None
+    return next(
+        (
+            name
+            for (paragraph, start), name in doc_campaigns.items()
+            if paragraph == period.paragraph and period.start <= start < period.end
+        ),
+        None,
+    )
+
+
+def fullest(name: str, names: list[str]) -> str:
+    """The fullest mention of a body in the document: 市公安局 → 松川市公安局."""
+    return max((other for other in names if other.endswith(name)), key=len, default=name)
