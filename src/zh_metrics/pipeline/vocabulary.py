@@ -36,13 +36,18 @@ SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END_CHARS)}]")
 CLAUSE_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS)}]")
 # the words naming one figure of a list stop at 、 as well
 ITEM_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + LIST_CHARS)}]")
-# an indicator also stops at an opening bracket: (同比…) and (含…) are asides, not its name
-INDICATOR_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + LIST_CHARS + OPEN_BRACKETS)}]")
+CLOSE_BRACKETS = "）)"
+# an indicator stops at a clause break and at brackets: (同比…) and (含…) are asides, not its
+# name. Not at 、: 缴获电话卡、银行卡1.1万张 counts both; in 打掉团伙12个、窝点30处 the
+# previous figure ends the second one's words anyway.
+INDICATOR_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + OPEN_BRACKETS + CLOSE_BRACKETS)}]")
 # within a sentence, the breaks that split its clauses for the linker: no 、 (a 、 list is one clause)
 INNER_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # what joins the items of a list (12%、15.3%和21.8%)
 LIST_JOINERS = ("、", ",", "，", "和", "及", "与", "以及")
 LIST_GLUE = re.compile(r"\s*(?:[、,，]|以及|和|及|与)\s*")
+# what separates the items of a listed indicator (发案数、损失金额和破案数)
+LIST_ITEM_GLUE = re.compile(r"、|以及|和|及|与")
 LIST_GLUE_AT_END = re.compile(r"(?:[、,，]|和|及|与)\s*$")
 # sentence punctuation inside an entity; a comma between digits is a thousands separator
 SENTENCE_PUNCT_IN_ENTITY = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?!\d)")
@@ -152,7 +157,8 @@ CAMPAIGN_END = re.compile(
 CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
     "各行业主管部门", "行业主管部门", "主管部门", "互联网企业", "金融机构", "市场监管部门", "人社部门",
-    "消防救援机构", "交警部门", "政法机关",
+    "消防救援机构", "交警部门", "政法机关", "司法机关", "行政机关", "纪检监察部门", "公安部门", "消防部门",
+    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍",
 )  # fmt: skip
 SCOPE_WORDS = (
     "全国",
@@ -178,15 +184,35 @@ SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|报道|消息|客户端|网讯
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
 
-SCOPE_FRAMES = ("今年以来", "截至目前", "目前", "期间", "全年")
 LEADING_FILLERS = re.compile(
-    r"^(?:其中|同时|此外|另外|全年|今年以来|截至目前|目前|期间|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计|并|还|已|均)+"
+    r"^(?:[、和及与]|以及|其中|同时|此外|另外|另|全年|今年以来|截至目前|目前|期间|同期|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计"
+    r"|并|还|已经|已|现已|均|分别|成功|有效|精准|先后|依法|集中|含|包括|又|再|也|因|能|广泛|完成|带动|通过"
+    r"|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{1,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2})))+"
 )
-# the frame around a preceding entity (在“断卡”行动中破获…)
-AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中)")
+# the frame around a preceding entity (在“断卡”行动中破获…, 30万元以上的案件)
+AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中|(?:以上|以下|左右)?的?)")
 TRAILING_FILLERS = re.compile(
-    r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为|是|有|同比|环比|较去年同期|较上年|较去年|比上年|比去年"
+    r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为(?<![行作认成因]为)|是|有|占到|占|等|和|(?<!涉)及"
+    r"|保持在|保持|高出|低于|高于|的"
+    r"|(?:同比|环比)(?:又|再|均|分别)?|(?:较|比|与)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
     rf"|{_alternation(UP_VERBS + DOWN_VERBS)}|了)+$"
+)
+# the words that make a subject total what follows (各地共抓获…, 公安机关累计止付…)
+TOTAL_BEFORE = re.compile(r"(?:共计|累计|合计|总计|共(?![享同建治用产青担]))")
+# who acts or to whom, before the verb: a class of bodies, with its place or scope (检察机关起诉…,
+# 向司法机关移送…, 配合公安机关关停…)
+SUBJECT_BEFORE_VERB = re.compile(
+    rf"^(?:向|为|对|配合|协助|会同|联合|由)?[\u4e00-\u9fff]{{0,4}}?(?:{_alternation(CLASS_NOUNS)})"
+)
+# the words that end the noun after a count: what the clause goes on to say about it
+NOUN_AFTER_END = re.compile(
+    r"共(?![享同建治用产青担])|对|正在|在(?!册)|已|均|全部|被|将|于|向|从|由|主动|分别|同比|环比|[(（]"
+)
+# a count followed by its noun (涉及9个省份, 发布…等15部反诈短视频) names it there, unless
+# what follows is no noun: a qualifier, a particle, a verb of the clause, a change
+NOT_NOUN_AFTER_FIGURE = re.compile(
+    r"^(?:[^\u4e00-\u9fff“\"《A-Za-z]|以上|以下|左右|余|多|的|次|同比|环比|较|比|占|为|是|和|与|及|共|均|分别|全部|中|被|在|将|已|于|"
+    r"到|至|后|前|内|以|之|不等|不到|次|上升|下降|增长|减少|提高|降低|涉及|涉案|其中|左|同|案值|价值|金额)"
 )
 
 

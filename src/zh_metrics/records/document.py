@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 from ..pipeline.link import sentence_bounds
 from ..pipeline.tokenizer import doc_text
 from ..pipeline.vocabulary import FIGURE_HEAD_LABELS
-from .indicator import indicator_of
+from .indicator import indicator_of, list_indicators
 from .metric import Change, Metric
 from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of
 from .scope import Name, campaign_in, fullest, sentence_campaigns, subject_organisations
@@ -39,12 +39,15 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
         set_going = sentence_campaigns(doc, text, i)
         figures = list(_figures_with_changes(doc))
         governing = periods_of(text, [ent for ent, _ in figures], periods, carried_period)
-        for (ent, rate), period in zip(figures, governing):
+        indicators = list_indicators(
+            text, [ent for ent, _ in figures], [indicator_of(doc, ent, text) for ent, _ in figures]
+        )
+        for (ent, rate), period, indicator in zip(figures, governing, indicators):
             organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
             campaign = campaign_in(period, campaigns) or next(
                 (name for name, end in reversed(set_going) if name.start < ent.start_char <= end), None
             )
-            metric = _metric(doc, text, ent, rate, period, day)
+            metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
             metric.organisation_start = _offset_from(organisation, offsets, i)
             metric.campaign = campaign.text if campaign else None
@@ -57,10 +60,10 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
 
 
 def _metric(
-    doc: Doc,
     text: str,
     ent: Span,
     rate: Span | None,
+    indicator: str,
     period: Period | None,
     day: datetime.date | None,
 ) -> Metric:
@@ -69,7 +72,7 @@ def _metric(
     is_rate = ent.label_ == "RATE"
     period_start, period_end = period_dates(period.text, day) if period else (None, None)
     return Metric(
-        indicator=indicator_of(doc, ent, text),
+        indicator=indicator,
         label=ent.label_,
         text=ent.text,
         value=None if is_rate else ent._.value,

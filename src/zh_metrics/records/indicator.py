@@ -1,29 +1,150 @@
-"""The indicator of a figure: the shortest phrase naming what it counts (破获电信网络诈骗案件)."""
+"""The indicator of a figure: the shortest phrase naming what it counts (破获电信网络诈骗案件).
+
+A count followed by its noun is named there (涉及9个省份 → 省份). Otherwise the words before
+the figure back to the clause start or the previous figure, less what the rules leave out:
+who acts (公安机关共…, 向司法机关…), time words, fillers and scope words, comparison and
+change words. A quoted name or a book title is never cut in half.
+"""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from ..pipeline.vocabulary import AFTER_ENTITY_FRAME, INDICATOR_BREAK, LEADING_FILLERS, TRAILING_FILLERS
+from ..pipeline.vocabulary import (
+    AFTER_ENTITY_FRAME,
+    INDICATOR_BREAK,
+    LEADING_FILLERS,
+    LIST_GLUE,
+    LIST_ITEM_GLUE,
+    NAME_LABELS,
+    NOT_NOUN_AFTER_FIGURE,
+    NOUN_AFTER_END,
+    SCOPE_IN,
+    SUBJECT_BEFORE_VERB,
+    TIME_EXPRESSION,
+    TOTAL_BEFORE,
+    TRAILING_FILLERS,
+)
+
+# quotation marks and book-title marks that must open and close inside an indicator
+PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
+REACH = 40
 
 
 def indicator_of(doc: Doc, span: Span, text: str) -> str:
-    """The words naming what a figure counts: back from the figure to the clause start or
-    the previous entity, without fillers such as 共/累计 or change words (`text`: the doc's)."""
-    left = max(
-        (m.end() for m in INDICATOR_BREAK.finditer(text, max(0, span.start_char - 40), span.start_char)),
-        default=max(0, span.start_char - 40),
-    )
-    after_entity = False
-    i = span.start - 1
-    while i >= 0 and doc[i].idx >= left:
-        if doc[i].ent_iob_ != "O":  # the last token of the previous entity
-            left = doc[i].idx + len(doc[i].text)
-            after_entity = True
-            break
-        i -= 1
-    phrase = text[left : span.start_char].strip()
-    if after_entity:  # 在“断卡”行动中破获…: the frame around the entity is not the indicator
-        phrase = AFTER_ENTITY_FRAME.sub("", phrase)
-    phrase = LEADING_FILLERS.sub("", phrase)
-    return TRAILING_FILLERS.sub("", phrase).strip()
+    """The words naming what a figure counts (`text`: the doc's text)."""
+    if span.label_ == "COUNT":
+        after = _noun_after(doc, span, text)
+        if after:
+            return after
+    return _words_before(doc, span, text)
+
+
+def _noun_after(doc: Doc, span: Span, text: str) -> str:
+    """The noun a count stands before (9个省份, 15部反诈短视频), up to the clause end or the
+    next entity; empty where what follows is not a noun."""
+    end = _break_after(text, span.end_char)
+    following = [e.start_char for e in doc.ents if span.end_char <= e.start_char < end]
+    end = min([end, *following])
+    phrase = text[span.end_char : end]
+    if not phrase or NOT_NOUN_AFTER_FIGURE.match(phrase):
+        return ""
+    stop = NOUN_AFTER_END.search(phrase, 1)
+    phrase = phrase[: stop.start()] if stop else phrase
+    return _trim(_balanced(phrase))
+
+
+def _break_after(text: str, pos: int) -> int:
+    found = INDICATOR_BREAK.search(text, pos, pos + REACH)
+    return found.start() if found else min(len(text), pos + REACH)
+
+
+def _words_before(doc: Doc, span: Span, text: str) -> str:
+    """The words between the clause start (or the previous figure) and the figure. A name at
+    their head is who acts and stays out; a name inside them is part of what is counted
+    (侦破公安部督办案件)."""
+    window = max(0, span.start_char - REACH)
+    left = max((m.end() for m in INDICATOR_BREAK.finditer(text, window, span.start_char)), default=window)
+    before = [e for e in doc.ents if left < e.end_char <= span.start_char]
+    figures = [e.end_char for e in before if e.label_ not in NAME_LABELS]
+    if figures:
+        left = max(figures)
+    left = _balanced_left(text, left)
+    for name in (e for e in before if e.label_ in NAME_LABELS and e.start_char >= left):
+        if not _trim(TIME_EXPRESSION.sub("", text[left : name.start_char])):
+            left = name.end_char
+            left += len(AFTER_ENTITY_FRAME.match(text[left : span.start_char]).group())  # type: ignore[union-attr]
+    phrase = text[left : span.start_char]
+    # what stands before a time word, an event scope or 共 is who and when
+    for pattern in (TIME_EXPRESSION, SCOPE_IN, TOTAL_BEFORE):
+        parts = [phrase[: m.start()] for m in pattern.finditer(phrase) if _outside_quotes(phrase, m.start())]
+        cut = max((m.end() for m in pattern.finditer(phrase) if _outside_quotes(phrase, m.start())), default=0)
+        if _trim(phrase[cut:]):
+            phrase = phrase[cut:]
+        elif parts:  # 案件数由去年同期3件: the words before the base
+            phrase = parts[-1]
+    return _trim(phrase)
+
+
+def _trim(phrase: str) -> str:
+    """Without leading fillers and subjects and trailing fillers and change words."""
+    previous = None
+    while previous != phrase:
+        previous = phrase
+        phrase = LEADING_FILLERS.sub("", phrase.strip())
+        subject = SUBJECT_BEFORE_VERB.match(phrase)
+        if subject and subject.end() < len(phrase):
+            phrase = phrase[subject.end() :]
+        phrase = TRAILING_FILLERS.sub("", phrase).strip()
+    return phrase
+
+
+def _outside_quotes(phrase: str, pos: int) -> bool:
+    """Whether `pos` is outside every quotation and title mark of `phrase`."""
+    depth = 0
+    for ch in phrase[:pos]:
+        if ch in PAIRS:
+            depth += 1
+        elif ch in PAIRS.values():
+            depth = max(0, depth - 1)
+    return depth == 0
+
+
+def _balanced(phrase: str) -> str:
+    """A phrase that opens a quote or title and ends before its close is cut back before the
+    opening mark, so that no name is cut in half."""
+    for i in range(len(phrase)):
+        if phrase[i] in PAIRS and PAIRS[phrase[i]] not in phrase[i:]:
+            return phrase[:i]
+    return phrase
+
+
+def _balanced_left(text: str, left: int) -> int:
+    """Where the words before a figure start, moved back to the opening mark where a clause
+    break inside a quote or title cut it (《关于…,…的通知》)."""
+    depth = 0
+    for ch in text[left : left + REACH]:
+        if ch in PAIRS:
+            depth += 1
+        elif ch in PAIRS.values():
+            if depth == 0:
+                opening = max(text.rfind(o, max(0, left - REACH), left) for o, c in PAIRS.items() if c == ch)
+                return opening if opening >= 0 else left
+            depth -= 1
+    return left
+
+
+def list_indicators(text: str, figures: list[Span], indicators: list[str]) -> list[str]:
+    """Figures listed together (同比分别上升12%、15%和21%) take the items of the list their
+    first one names, in order (发案数、损失金额和破案数), when the counts agree."""
+    out = list(indicators)
+    i = 0
+    while i < len(figures):
+        j = i
+        while j + 1 < len(figures) and LIST_GLUE.fullmatch(text[figures[j].end_char : figures[j + 1].start_char]):
+            j += 1
+        items = [item for item in LIST_ITEM_GLUE.split(indicators[i]) if item]
+        if j > i and len(items) == j - i + 1:
+            out[i : j + 1] = items
+        i = j + 1
+    return out
