@@ -187,27 +187,26 @@ SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|报道|消息|客户端|网讯
 LEADING_FILLERS = re.compile(
     r"^(?:[、和及与]|以及|其中|同时|此外|另外|另|全年|今年以来|截至目前|目前|期间|同期|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计"
     r"|并|还|已经|已|现已|均|分别|成功|有效|精准|先后|依法|集中|含|包括|又|再|也|因|能|广泛|完成|带动|通过"
-    r"|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{1,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2})))+"
+    r"|我国|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{2,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2})))+"
 )
 # the frame around a preceding entity (在“断卡”行动中破获…, 30万元以上的案件)
 AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中|(?:以上|以下|左右)?的?)")
 TRAILING_FILLERS = re.compile(
     r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为(?<![行作认成因]为)|是|有|占到|占|等|和|(?<!涉)及"
     r"|保持在|保持|高出|低于|高于|的"
-    r"|(?:同比|环比)(?:又|再|均|分别)?|(?:较|比|与)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
-    rf"|{_alternation(UP_VERBS + DOWN_VERBS)}|了)+$"
+    r"|(?:同比|环比)(?:又|再|均|分别)?|(?:相比|较|比|与|由)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
+    rf"|(?:{_alternation(UP_VERBS + DOWN_VERBS)})(?:到|至)?|了)+$"
 )
 # the words that make a subject total what follows (各地共抓获…, 公安机关累计止付…)
 TOTAL_BEFORE = re.compile(r"(?:共计|累计|合计|总计|共(?![享同建治用产青担]))")
 # who acts or to whom, before the verb: a class of bodies, with its place or scope (检察机关起诉…,
 # 向司法机关移送…, 配合公安机关关停…)
 SUBJECT_BEFORE_VERB = re.compile(
-    rf"^(?:向|为|对|配合|协助|会同|联合|由)?[\u4e00-\u9fff]{{0,4}}?(?:{_alternation(CLASS_NOUNS)})"
+    rf"^(?:向|为|对|配合|协助|会同|联合|由)?(?:{_alternation(SCOPE_WORDS)}|[\u4e00-\u9fff]{{2,3}}(?:省|市|县|区|州))?"
+    rf"(?:{_alternation(CLASS_NOUNS)})"
 )
 # the words that end the noun after a count: what the clause goes on to say about it
-NOUN_AFTER_END = re.compile(
-    r"共(?![享同建治用产青担])|对|正在|在(?!册)|已|均|全部|被|将|于|向|从|由|主动|分别|同比|环比|[(（]"
-)
+NOUN_AFTER_END = re.compile(r"共(?![享同建治用产青担])|对(?!象)|正在|已|均|全部|被|将|主动|分别|同比|环比|[(（]")
 # a count followed by its noun (涉及9个省份, 发布…等15部反诈短视频) names it there, unless
 # what follows is no noun: a qualifier, a particle, a verb of the clause, a change
 NOT_NOUN_AFTER_FIGURE = re.compile(

@@ -21,6 +21,7 @@ from ..pipeline.vocabulary import (
     NOUN_AFTER_END,
     SCOPE_IN,
     SUBJECT_BEFORE_VERB,
+    SUPERVISOR_AFTER,
     TIME_EXPRESSION,
     TOTAL_BEFORE,
     TRAILING_FILLERS,
@@ -71,18 +72,25 @@ def _words_before(doc: Doc, span: Span, text: str) -> str:
         left = max(figures)
     left = _balanced_left(text, left)
     for name in (e for e in before if e.label_ in NAME_LABELS and e.start_char >= left):
-        if not _trim(TIME_EXPRESSION.sub("", text[left : name.start_char])):
+        # who acts stays out; a body that directs the work counted is part of it (省公安厅督办案件)
+        directs = SUPERVISOR_AFTER.match(text[name.end_char : span.start_char])
+        if not directs and not _trim(TIME_EXPRESSION.sub("", text[left : name.start_char])):
             left = name.end_char
             left += len(AFTER_ENTITY_FRAME.match(text[left : span.start_char]).group())  # type: ignore[union-attr]
+    if figures and left == max(figures):  # 30万元以上的涉黑组织: the figure's own frame
+        left += len(AFTER_ENTITY_FRAME.match(text[left : span.start_char]).group())  # type: ignore[union-attr]
     phrase = text[left : span.start_char]
-    # what stands before a time word, an event scope or 共 is who and when
-    for pattern in (TIME_EXPRESSION, SCOPE_IN, TOTAL_BEFORE):
-        parts = [phrase[: m.start()] for m in pattern.finditer(phrase) if _outside_quotes(phrase, m.start())]
-        cut = max((m.end() for m in pattern.finditer(phrase) if _outside_quotes(phrase, m.start())), default=0)
-        if _trim(phrase[cut:]):
-            phrase = phrase[cut:]
-        elif parts:  # 案件数由去年同期3件: the words before the base
-            phrase = parts[-1]
+    # what stands before 共 is who acts; a time word or event scope splits off who and when:
+    # the words naming the figure are the last part that is more than fillers
+    total = [m.end() for m in TOTAL_BEFORE.finditer(phrase) if _outside_quotes(phrase, m.start())]
+    if total and _trim(phrase[total[-1] :]):
+        phrase = phrase[total[-1] :]
+    cuts = [
+        m.span() for p in (TIME_EXPRESSION, SCOPE_IN) for m in p.finditer(phrase) if _outside_quotes(phrase, m.start())
+    ]
+    bounds = [0] + [b for cut in sorted(cuts) for b in cut] + [len(phrase)]
+    parts = [phrase[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
+    phrase = next((part for part in reversed(parts) if _trim(part)), "")
     return _trim(phrase)
 
 
