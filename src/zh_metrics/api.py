@@ -8,6 +8,7 @@ for metric in zh_metrics.extract("破获案件202起,环比上升132.18%", nlp):
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,10 +40,13 @@ def load(path: str | Path | None = None) -> Language:
     return spacy.load(path)
 
 
-def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]:
-    """Metric rows of one text or processed Doc."""
+def extract(
+    text_or_doc: str | Doc, nlp: Language | None = None, date: str | datetime.date | None = None
+) -> list[Metric]:
+    """Metric rows of one text or processed Doc; `date` (ISO or a date) is the document's,
+    which relative periods such as 今年以来 count from."""
     doc = text_or_doc if isinstance(text_or_doc, Doc) else (nlp or load())(text_or_doc)
-    return extract_document([doc])
+    return extract_document([doc], date=date)
 
 
 def to_dataframe(metrics: Iterable[Metric]) -> pandas.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -22,14 +23,17 @@ def predict(
 ) -> None:
     """Annotate tasks: spans with normalised values and HAS_CHANGE relations, as Prodigy JSONL."""
     from ..corpus.tasks import prediction_task
+    from ..records import extract_document, task_record
 
     tasks = _read_text_tasks(input_path)
+    dates = _task_dates(input_path, tasks)
     nlp = load_model(model)
     docs = nlp.pipe((t["text"] for _, t in tasks), batch_size=batch_size)
     out = []
-    for (line, task), doc in zip(tasks, docs):
+    for (line, task), doc, date in zip(tasks, docs, dates):
         meta = {"source": str(input_path), "line": line, **(task.get("meta") or {})}
         predicted = prediction_task(doc, meta)
+        predicted["records"] = [task_record(m) for m in extract_document([doc], date=date)]
         out.append({**{k: v for k, v in task.items() if k not in predicted and not k.startswith("_")}, **predicted})
     write_jsonl_atomic(output_path, out)
     typer.echo(
@@ -57,6 +61,24 @@ def _read_text_tasks(path: Path) -> list[tuple[int, dict]]:
     return tasks
 
 
+def _task_dates(path: Path, tasks: list[tuple[int, dict]]) -> list[datetime.date | None]:
+    """Each task's `meta.date`, the date its relative periods (今年以来) count from; a date
+    that is not ISO stops the run with its place."""
+    from ..records import parse_date
+
+    dates, problems = [], []
+    for line, task in tasks:
+        try:
+            dates.append(parse_date((task.get("meta") or {}).get("date")))
+        except ValueError as err:
+            problems.append(f"{path}:{line}: meta.date: {err}")
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        fail(f"{len(problems)} problem(s) in {path}: nothing written")
+    return dates
+
+
 @app.command()
 def extract(
     paths: list[str] = typer.Argument(..., help=".txt files, folders of them, or - for standard input"),
@@ -67,15 +89,22 @@ def extract(
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table"),
     n_process: int = typer.Option(1, help="Processes for nlp.pipe"),
     batch_size: int = typer.Option(64, help="Paragraphs per batch in nlp.pipe"),
+    date: str | None = typer.Option(
+        None, help="The documents' date (YYYY-MM-DD): relative periods such as 今年以来 get dates from it"
+    ),
 ) -> None:
-    """One record per figure: indicator, value, unit, change, organisation, campaign."""
+    """One record per figure: indicator, value, unit, change, period, organisation, campaign."""
     from threadpoolctl import threadpool_limits
 
     from ..documents import read_documents
-    from ..records import extract_document, format_records
+    from ..records import extract_document, format_records, parse_date
 
     if format not in ("jsonl", "csv", "table"):
         fail(f"--format: {format!r} is not one of jsonl, csv, table")
+    try:
+        day = parse_date(date)
+    except ValueError as err:
+        fail(f"--date: {err}")
     documents, problems = read_documents(paths)
     if problems:
         for problem in problems:
@@ -95,7 +124,7 @@ def extract(
             by_document.setdefault(doc_name, []).append((line, doc))
     records = []
     for doc_name, paras in by_document.items():
-        for metric in extract_document([doc for _, doc in paras]):
+        for metric in extract_document([doc for _, doc in paras], date=day):
             records.append((doc_name, metric))
     content = format_records(records, format)
     if output is None:

@@ -306,5 +306,9 @@ SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督�
 CAMPAIGN_VERBS = re.compile(
     r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*$"
 )
+# an event scope that names a campaign by its type only (行动开展以来) refers to the last one named
+CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚")
+# a figure of a wider scope than one reporting body (全国共破获…): no organisation is carried to it
+WIDER_SCOPE = re.compile(r"全国|全省|各省|各地|全区(?=公安|各级)")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

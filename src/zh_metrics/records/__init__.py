@@ -5,8 +5,19 @@ rows; `format_records` writes rows as JSONL, CSV or a table.
 """
 
 from .document import extract_document
-from .formats import COLUMNS, format_records
+from .formats import COLUMNS, format_records, task_record
 from .indicator import indicator_of
 from .metric import Change, Metric, flatten
+from .period import parse_date
 
-__all__ = ["COLUMNS", "Change", "Metric", "extract_document", "flatten", "format_records", "indicator_of"]
+__all__ = [
+    "COLUMNS",
+    "Change",
+    "Metric",
+    "extract_document",
+    "flatten",
+    "format_records",
+    "indicator_of",
+    "parse_date",
+    "task_record",
+]

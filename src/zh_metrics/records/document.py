@@ -14,7 +14,7 @@ from ..pipeline.vocabulary import FIGURE_HEAD_LABELS
 from .indicator import indicator_of, list_indicators
 from .metric import Change, Metric
 from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of
-from .scope import Name, campaign_in, fullest, sentence_campaigns, subject_organisations
+from .scope import Name, campaign_in, fullest, sentence_campaigns, subject_organisations, wider_than_organisation
 
 
 def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -> list[Metric]:
@@ -24,12 +24,9 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
     texts = [doc_text(doc) for doc in docs]
     offsets = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
     org_names = [e.text for doc in docs for e in doc.ents if e.label_ == "ORG"]
-    campaigns = {
-        (i, e.start_char): Name(e.text, i, e.start_char)
-        for i, doc in enumerate(docs)
-        for e in doc.ents
-        if e.label_ == "CAMPAIGN"
-    }
+    campaigns = [
+        Name(e.text, i, e.start_char) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"
+    ]
     metrics: list[Metric] = []
     carried_period: Period | None = None
     carried_org: Name | None = None
@@ -44,6 +41,8 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
         )
         for (ent, rate), period, indicator in zip(figures, governing, indicators):
             organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
+            if organisation and wider_than_organisation(text, i, ent.start_char, organisation):
+                organisation = None
             campaign = campaign_in(period, campaigns) or next(
                 (name for name, end in reversed(set_going) if name.start < ent.start_char <= end), None
             )

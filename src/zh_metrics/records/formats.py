@@ -36,6 +36,13 @@ COLUMNS = (
 TABLE_COLUMNS = ("indicator", "text", "value", "unit", "qualifier", "change", "period", "organisation", "campaign")
 
 
+def task_record(metric: Metric) -> dict[str, Any]:
+    """A row as a prediction task carries it, in the shape of the record gold (figure, start,
+    end, label, indicator, period) with the other fields beside it."""
+    row = flatten(metric)
+    return {"figure": row.pop("text"), **{k: row[k] for k in ("start", "end", "label")}, **row}
+
+
 def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
     """JSONL (nested change), CSV (flat columns) or a plain-text table."""
     if fmt == "jsonl":

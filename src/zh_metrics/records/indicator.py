@@ -128,8 +128,8 @@ def _balanced(phrase: str) -> str:
 
 
 def _balanced_left(text: str, left: int) -> int:
-    """Where the words before a figure start, moved back to the opening mark where a clause
-    break inside a quote or title cut it (《关于…,…的通知》)."""
+    """Where the words before a figure start: where a clause break inside a quote or title
+    cut them (开展“护苗,护花”主题宣传), the clause start before its opening mark."""
     depth = 0
     for ch in text[left : left + REACH]:
         if ch in PAIRS:
@@ -137,7 +137,10 @@ def _balanced_left(text: str, left: int) -> int:
         elif ch in PAIRS.values():
             if depth == 0:
                 opening = max(text.rfind(o, max(0, left - REACH), left) for o, c in PAIRS.items() if c == ch)
-                return opening if opening >= 0 else left
+                if opening < 0:
+                    return left
+                window = max(0, opening - REACH)
+                return max((m.end() for m in INDICATOR_BREAK.finditer(text, window, opening)), default=window)
             depth -= 1
     return left
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ..pipeline.vocabulary import (
+    CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
     NAME_LIST_GLUE,
     SENTENCE_END,
@@ -23,8 +24,9 @@ from ..pipeline.vocabulary import (
     SUBJECT_LEAD,
     SUPERVISOR_AFTER,
     TIME_EXPRESSION,
+    WIDER_SCOPE,
 )
-from .period import Period, clause_start
+from .period import Period, clause_start, sentence_start
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,6 @@ def _dateline(after: str) -> bool:
     return any(cut.find(mark) > cut.find("日") >= 0 for mark in ("电", "讯", "消息"))
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    return max((m.end() for m in SENTENCE_END.finditer(text, max(0, pos - 500), pos)), default=max(0, pos - 500))
-
-
 def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
     """The organisations that are the subject of their clause, in order: at the clause start,
     after nothing but time words, fillers and a source frame (记者从…获悉), and not directing
@@ -80,10 +78,10 @@ def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, 
     campaigns = [e for e in doc.ents if e.label_ == "CAMPAIGN"]
     found = []
     for i, ent in enumerate(campaigns):
-        sentence = _sentence_start(text, ent.start_char)
+        sentence = sentence_start(text, ent.start_char)
         listed = any(
             other is not ent
-            and _sentence_start(text, other.start_char) == sentence
+            and sentence_start(text, other.start_char) == sentence
             and NAME_LIST_GLUE.match(text[min(ent.end_char, other.end_char) : max(ent.start_char, other.start_char)])
             for other in campaigns[max(0, i - 1) : i + 2]
         )
@@ -96,18 +94,27 @@ def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, 
     return found
 
 
-def campaign_in(period: Period | None, doc_campaigns: dict[tuple[int, int], Name]) -> Name | None:
-    """The campaign named inside an event scope (在“清链”行动中, “清链”行动开展以来)."""
+def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
+    """The campaign of an event scope: the one named inside it (在“清链”行动中, “清链”行动
+    开展以来), or for a scope that names only its type (行动开展以来, 专项行动期间) the
+    campaign named last before it in the document."""
     if period is None:
         return None
-    return next(
-        (
-            name
-            for (paragraph, start), name in doc_campaigns.items()
-            if paragraph == period.paragraph and period.start <= start < period.end
-        ),
-        None,
-    )
+    inside = [c for c in campaigns if c.paragraph == period.paragraph and period.start <= c.start < period.end]
+    if inside:
+        return inside[0]
+    if not CAMPAIGN_TYPE_IN_SCOPE.search(period.text):
+        return None
+    before = [c for c in campaigns if (c.paragraph, c.start) < (period.paragraph, period.start)]
+    return before[-1] if before else None
+
+
+def wider_than_organisation(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
+    """A figure of a wider scope (全国…, 全省…) than the body carried from an earlier
+    sentence: its sentence does not name that body."""
+    start = sentence_start(text, figure_start)
+    here = organisation.paragraph == paragraph and organisation.start >= start
+    return not here and bool(WIDER_SCOPE.search(text, start, figure_start))
 
 
 def fullest(name: str, names: list[str]) -> str:
