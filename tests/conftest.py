@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.language import Language
 from spacy.training import Example
 
 from zh_metrics.corpus.jsonl import read_jsonl_lines
@@ -41,22 +42,27 @@ def corpus_tasks() -> list[dict]:
     return [task for _, task in read_jsonl_lines(CORPUS / "train.jsonl")]
 
 
-@pytest.fixture(scope="session")
-def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
-    """A saved pipeline: the project's tokenizer, an entity ruler instead of the statistical
+def ruler_nlp(patterns: list[tuple[str, str]], corpus_tasks: list[dict]) -> Language:
+    """The project's tokenizer, an entity ruler with `patterns` instead of the statistical
     NER, and the real normaliser and linker (fitted on the corpus)."""
     nlp = spacy.blank(
         "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
     )
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": label, "pattern": text} for label, text in RULER_PATTERNS])
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
     nlp.add_pipe("figure_normaliser")
     linker = nlp.add_pipe("change_linker")
     linker.initialize(
         lambda: [Example(task_to_doc(nlp.vocab, t), task_to_doc(nlp.vocab, t)) for t in corpus_tasks], nlp=nlp
     )
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
+    """A saved rule-based pipeline (`ruler_nlp`), so pipeline tests are exact."""
     path = tmp_path_factory.mktemp("pipeline") / "ruler-model"
-    nlp.to_disk(path)
+    ruler_nlp(RULER_PATTERNS, corpus_tasks).to_disk(path)
     return path
 
 

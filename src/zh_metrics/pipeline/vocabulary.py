@@ -198,6 +198,8 @@ TRAILING_FILLERS = re.compile(
     r"|(?:同比|环比)(?:又|再|均|分别)?|(?:相比|较|比|与|由)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
     rf"|(?:{_alternation(UP_VERBS + DOWN_VERBS)})(?:到|至)?|了)+$"
 )
+# a preposition before a name: the name is whom the work was done to or for (对青禾公司罚款…)
+PREPOSITION = re.compile(r"对|向|为|与|给|同|对于")
 # the words that make a subject total what follows (各地共抓获…, 公安机关累计止付…)
 TOTAL_BEFORE = re.compile(r"(?:共计|累计|合计|总计|共(?![享同建治用产青担]))")
 # who acts or to whom, before the verb: a class of bodies, with its place or scope (检察机关起诉…,

@@ -19,6 +19,7 @@ from ..pipeline.vocabulary import (
     NAME_LABELS,
     NOT_NOUN_AFTER_FIGURE,
     NOUN_AFTER_END,
+    PREPOSITION,
     SCOPE_IN,
     SUBJECT_BEFORE_VERB,
     SUPERVISOR_AFTER,
@@ -74,7 +75,8 @@ def _words_before(doc: Doc, span: Span, text: str) -> str:
     for name in (e for e in before if e.label_ in NAME_LABELS and e.start_char >= left):
         # who acts stays out; a body that directs the work counted is part of it (省公安厅督办案件)
         directs = SUPERVISOR_AFTER.match(text[name.end_char : span.start_char])
-        if not directs and not _trim(TIME_EXPRESSION.sub("", text[left : name.start_char])):
+        lead = _trim(TIME_EXPRESSION.sub("", text[left : name.start_char]))
+        if not directs and (not lead or PREPOSITION.fullmatch(lead)):
             left = name.end_char
             left += len(AFTER_ENTITY_FRAME.match(text[left : span.start_char]).group())  # type: ignore[union-attr]
     if figures and left == max(figures):  # 30万元以上的涉黑组织: the figure's own frame

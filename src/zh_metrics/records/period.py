@@ -60,10 +60,11 @@ def find_periods(doc: Doc, text: str, paragraph: int = 0) -> list[Period]:
         if any(s < end and start < e for s, e in taken) or NOT_PERIOD_AFTER.match(text[end : end + 30]):
             continue
         lead = text[clause_start(text, start) : start]
+        sentence_lead = text[sentence_start(text, start) : start]
         after_base = found and found[-1].reach == "clause" and LIST_GLUE.fullmatch(text[found[-1].end : start])
         if BASE_BEFORE.search(lead) or BASE_PERIOD.search(match.group()) or after_base:
             reach = "clause"
-        elif PART_BEFORE.search(lead):
+        elif PART_BEFORE.search(sentence_lead):
             reach = "sentence"
         else:
             reach = "on"
@@ -152,9 +153,10 @@ _POINT_RE = re.compile(
     r"(?P<year>\d{4}|今年|本年|当年|去年|上年|前年|明年)?\s*年?\s*"
     r"(?:(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?P<part>初|底|末|中旬|上旬|下旬)?"
     r"(?:\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])?"
-    r"|(?P<season>上半年|下半年|第?[一二三四1-4]季度|前[一二三四五六七八九十\d]+个?月|全年)"
+    r"|(?P<season>上半年|下半年|第?[一二三四1-4]季度|前[一二三四五六七八九十\d]+个?(?:月|季度)|全年)"
     r"|(?P<yearpart>初|底|末))?"
 )
+NOW_WORDS = ("目前", "当前", "现在", "今天", "目前为止")
 _RANGE_SPLIT = re.compile(r"\s*(?:至|到|-|—|–|~|～|－)\s*")
 
 
@@ -165,8 +167,8 @@ def period_dates(text: str, date: datetime.date | None) -> tuple[str | None, str
     body = re.sub(r"\s+", "", text)
     up_to = re.match(r"(?:截至|截止到?|截止至|到|至)", body)
     if up_to:
-        end = _point(body[up_to.end() :], date, last=True)
-        return None, _iso(end)
+        rest = body[up_to.end() :]
+        return None, _iso(date if rest in NOW_WORDS else _point(rest, date, last=True))
     body = re.sub(r"^(?:自从|自|从|由)", "", body)
     if body.endswith(UP_TO_NOW) or body.endswith("开始") or body.endswith("起"):
         head = re.sub(r"(?:以来|至今|来|开始|起)$", "", body)
@@ -174,13 +176,15 @@ def period_dates(text: str, date: datetime.date | None) -> tuple[str | None, str
         if start is None:
             return None, None
         return _iso(start), _iso(date)
-    if body in ("目前", "当前", "现在", "今天", "目前为止"):
+    if body in NOW_WORDS:
         return None, _iso(date)
-    parts = _RANGE_SPLIT.split(re.sub(r"(?:全年|期间)$", "全年", body), maxsplit=1)
+    parts = _RANGE_SPLIT.split(body, maxsplit=1)
+    if len(parts) == 2 and parts[0].isdigit() and "月" in parts[1]:
+        parts[0] += "月"  # 1至6月
     if not all(_whole_point(p) for p in parts):
         return None, None
     if len(parts) == 2:
-        first = _point(parts[0] if "月" in parts[0] or "年" in parts[0] else parts[0] + "月", date, last=False)
+        first = _point(parts[0], date, last=False)
         year = first.year if first else None
         second = _point(parts[1], date, last=True, year=year)
         return _iso(first), _iso(second)
@@ -189,7 +193,7 @@ def period_dates(text: str, date: datetime.date | None) -> tuple[str | None, str
 
 def _whole_point(text: str) -> bool:
     match = _POINT_RE.fullmatch(text)
-    return bool(match and (match.group("year") or match.group("month")) and text)
+    return bool(match and (match.group("year") or match.group("month") or match.group("season")) and text)
 
 
 def _point(text: str, date: datetime.date | None, last: bool, year: int | None = None) -> datetime.date | None:
@@ -239,7 +243,8 @@ def _season_months(season: str) -> tuple[int, int]:
     if season == "全年":
         return 1, 12
     if season.startswith("前"):
-        return 1, _number(season.strip("前个月"))
+        count = _number(season.strip("前个月季度"))
+        return 1, 3 * count if season.endswith("季度") else count
     quarter = _number(season.strip("第季度"))
     return 3 * quarter - 2, 3 * quarter
 

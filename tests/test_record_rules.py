@@ -1,0 +1,195 @@
+"""Record rules on invented sentences: indicator shapes, periods and their dates, whose
+figure it is and of which campaign, whole documents. Entities come from an entity ruler, so
+every expected row follows from the rules in docs/ANNOTATION.md alone."""
+
+import pytest
+
+import zh_metrics
+from conftest import ruler_nlp
+from zh_metrics.records import Change, Metric, extract_document
+from zh_metrics.records.formats import change_cell
+from zh_metrics.records.period import parse_date, period_dates
+
+PATTERNS = [
+    ("ORG", "松川市公安局"),
+    ("ORG", "市公安局"),
+    ("ORG", "省公安厅"),
+    ("ORG", "青禾县公安局"),
+    ("ORG", "松川警方"),
+    ("ORG", "松川市市场监管局"),
+    ("ORG", "青禾食品公司"),
+    ("ORG", "松川日报"),
+    ("CAMPAIGN", "“清链”行动"),
+    ("CAMPAIGN", "“净岸”行动"),
+    ("CAMPAIGN", "“清链”"),
+    ("CAMPAIGN", "“净岸”"),
+    *[
+        ("COUNT", text)
+        for text in ("202起", "176人", "318起", "12部", "9个", "35起", "48名", "1200个", "16起", "5200件")
+        + ("4800件", "2600件", "3000余起", "120场次")
+    ],
+    ("MONEY", "3.2亿元"),
+    ("MONEY", "10万元"),
+    ("MONEY", "20万元"),
+    ("RATE", "12.5%"),
+    ("RATE", "8.4%"),
+    ("RATE", "400件"),
+]
+DATE = "2025-07-15"
+
+
+@pytest.fixture(scope="module")
+def nlp(corpus_tasks):
+    return ruler_nlp(PATTERNS, corpus_tasks)
+
+
+def rows(nlp, *paragraphs, date=DATE):
+    return {m.text: m for m in extract_document([nlp(p) for p in paragraphs], date=date)}
+
+
+@pytest.mark.parametrize(
+    "text,figure,indicator",
+    [
+        # the noun after a count names it
+        ("松川市公安局发布《守护钱袋子》《识破刷单》等12部反诈短视频。", "12部", "反诈短视频"),
+        ("此次行动涉及9个地市。", "9个", "地市"),
+        # who acts and 共 stay out
+        ("青禾县公安局共破获涉网案件35起,抓获犯罪嫌疑人48名。", "35起", "破获涉网案件"),
+        ("青禾县公安局共破获涉网案件35起,抓获犯罪嫌疑人48名。", "48名", "抓获犯罪嫌疑人"),
+        ("按照省公安厅部署,市公安局冻结资金3.2亿元。", "3.2亿元", "冻结资金"),
+        ("松川市市场监管局对青禾食品公司罚款20万元。", "20万元", "罚款"),
+        # a list of things counted together stays whole
+        ("冻结银行卡、支付账户1200个。", "1200个", "冻结银行卡、支付账户"),
+        # the frame of the figure before (10万元以上的) is not part of the next one's name
+        ("查处损失10万元以上的案件16起。", "16起", "案件"),
+        # a quote is never cut at the comma inside it
+        ("开展“护苗,护花”主题宣传120场次。", "120场次", "开展“护苗,护花”主题宣传"),
+    ],
+)
+def test_indicator_shapes(nlp, text, figure, indicator):
+    assert rows(nlp, text)[figure].indicator == indicator
+
+
+def test_listed_rates_take_the_listed_indicators_in_order(nlp):
+    found = rows(nlp, "盗窃案件、诈骗案件同比分别下降12.5%、8.4%。")
+    assert (found["12.5%"].indicator, found["8.4%"].indicator) == ("盗窃案件", "诈骗案件")
+    assert found["8.4%"].change.value == pytest.approx(-0.084)
+
+
+@pytest.mark.parametrize(
+    "text,figure,period,start,end",
+    [
+        ("今年以来,松川市公安局破获案件202起。", "202起", "今年以来", "2025-01-01", DATE),
+        ("2024年1月至10月,青禾县公安局共破获涉网案件35起。", "35起", "2024年1月至10月", "2024-01-01", "2024-10-31"),
+        ("截至9月底,市公安局冻结资金3.2亿元。", "3.2亿元", "截至9月底", None, "2025-09-30"),
+        ("去年全年,破获案件202起。", "202起", "去年全年", "2024-01-01", "2024-12-31"),
+        ("近五年来,抓获176人。", "176人", "近五年来", None, None),
+        ("1至6月,破获案件202起。", "202起", "1至6月", "2025-01-01", "2025-06-30"),
+        # a byline's date is no period; the meeting's date neither
+        ("松川日报松川7月1日电 今年上半年,破获案件202起。", "202起", "今年上半年", "2025-01-01", "2025-06-30"),
+        ("7月10日,松川市公安局召开新闻发布会,通报破获案件202起。", "202起", None, None, None),
+        # 全年 after a year names the same period
+        ("2024年,全年破获案件202起。", "202起", "2024年", "2024-01-01", "2024-12-31"),
+        # an event scope is a period too
+        ("“清链”行动开展以来,青禾县公安局破获案件202起。", "202起", "“清链”行动开展以来", None, None),
+        ("在“净岸”行动中,松川警方抓获176人。", "176人", "在“净岸”行动中", None, None),
+    ],
+)
+def test_period_and_its_dates(nlp, text, figure, period, start, end):
+    metric = rows(nlp, text)[figure]
+    assert (metric.period, metric.period_start, metric.period_end) == (period, start, end)
+
+
+def test_a_comparison_base_has_its_own_period(nlp):
+    found = rows(nlp, "今年受理案件5200件,比去年4800件增加400件。")
+    assert (found["5200件"].period, found["4800件"].period) == ("今年", "去年")
+    assert (found["4800件"].period_start, found["4800件"].period_end) == ("2024-01-01", "2024-12-31")
+
+
+def test_a_part_of_the_period_scopes_its_sentence_only(nlp):
+    found = rows(nlp, "今年上半年,受理案件5200件。其中,第二季度受理案件2600件。结案4800件。")
+    assert [found[f].period for f in ("5200件", "2600件", "4800件")] == ["今年上半年", "第二季度", "今年上半年"]
+    assert (found["2600件"].period_start, found["2600件"].period_end) == ("2025-04-01", "2025-06-30")
+
+
+def test_without_a_date_relative_periods_keep_their_text_only(nlp):
+    metric = rows(nlp, "今年以来,破获案件202起。", date=None)["202起"]
+    assert (metric.period, metric.period_start, metric.period_end) == ("今年以来", None, None)
+    # an absolute one needs no document date
+    metric = rows(nlp, "2023年,破获案件202起。", date=None)["202起"]
+    assert (metric.period_start, metric.period_end) == ("2023-01-01", "2023-12-31")
+
+
+@pytest.mark.parametrize(
+    "text,dates",
+    [
+        ("今年第一季度", ("2025-01-01", "2025-03-31")),
+        ("2024年前三季度", ("2024-01-01", "2024-09-30")),
+        ("今年前5个月", ("2025-01-01", "2025-05-31")),
+        ("5月26日-9月15日", ("2025-05-26", "2025-09-15")),
+        ("2018年至2020年", ("2018-01-01", "2020-12-31")),
+        ("截至2016年底", (None, "2016-12-31")),
+        ("2014年10月以来", ("2014-10-01", DATE)),
+        ("截至目前", (None, DATE)),
+        ("一年来", (None, None)),
+        ("专项行动开展以来", (None, None)),
+    ],
+)
+def test_period_dates(text, dates):
+    assert period_dates(text, parse_date(DATE)) == dates
+
+
+def test_a_bad_date_says_what_is_wrong():
+    with pytest.raises(ValueError, match="not an ISO date"):
+        parse_date("15/07/2025")
+
+
+def test_organisation_is_the_reporting_body_not_its_supervisor_or_the_fined_company(nlp):
+    assert rows(nlp, "按照省公安厅部署,市公安局冻结资金3.2亿元。")["3.2亿元"].organisation == "市公安局"
+    fined = rows(nlp, "松川市市场监管局对青禾食品公司罚款20万元。")["20万元"]
+    assert (fined.organisation, fined.organisation_start) == ("松川市市场监管局", 0)
+
+
+def test_campaign_only_where_the_text_ties_it(nlp):
+    found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。冻结资金3.2亿元。")
+    assert (found["202起"].campaign, found["202起"].campaign_start) == ("“清链”行动", 8)
+    assert found["3.2亿元"].campaign is None  # the next sentence leaves the campaign
+    listed = rows(nlp, "2024年,全国公安机关开展“清链”“净岸”等专项行动,破获案件3000余起。")["3000余起"]
+    assert (listed.campaign, listed.organisation) == (None, None)
+
+
+def test_whole_document_carries_period_and_organisation_and_ends_campaign_scope(nlp):
+    document = [
+        "松川警方上半年破获电诈案件318起",
+        "按照省公安厅部署,松川市公安局深入开展“清链”行动。行动开展以来,破获案件202起,抓获犯罪嫌疑人176人。",
+        "此外,市公安局冻结涉案资金3.2亿元。",
+        "2024年,全国公安机关共破获案件3000余起。",
+    ]
+    found = rows(nlp, *document)
+    title, case, money, national = (found[f] for f in ("318起", "202起", "3.2亿元", "3000余起"))
+    assert (title.period, title.organisation, title.campaign) == ("上半年", "松川警方", None)
+    assert (case.period, case.organisation, case.campaign) == ("行动开展以来", "松川市公安局", "“清链”行动")
+    # the campaign named in an earlier sentence, counted back from this paragraph's start
+    assert case.campaign_start == document[1].index("“清链”")
+    assert found["176人"].indicator == "抓获犯罪嫌疑人"
+    # 市公安局 by its fullest mention; period and campaign run on into the next paragraph
+    assert (money.organisation, money.organisation_start, money.period) == ("松川市公安局", 3, "行动开展以来")
+    assert money.campaign == "“清链”行动"
+    # a national total is no result of the city's bureau nor of its campaign
+    assert (national.period, national.organisation, national.campaign) == ("2024年", None, None)
+    # the title's period reaches a paragraph that names none
+    assert rows(nlp, "松川警方上半年破获电诈案件318起", "抓获犯罪嫌疑人176人。")["176人"].period == "上半年"
+
+
+def test_table_shows_the_change_with_its_unit():
+    def with_change(value, unit, basis):
+        return Metric("案件", "COUNT", "3起", 3, "起", "exact", Change(value, unit, basis, "x"), None, None, "", 0, 2)
+
+    assert change_cell(with_change(0.374, "ratio", "同比")) == "+37.4% 同比"
+    assert change_cell(with_change(-2.3, "percentage_point", None)) == "-2.3 pp"
+    assert change_cell(with_change(-3, "起", "同比")) == "-3 起 同比"
+
+
+def test_api_extract_takes_the_date(nlp):
+    (metric,) = zh_metrics.extract("今年以来,破获案件202起。", nlp, date="2025-07-15")
+    assert metric.to_dict()["period_start"] == "2025-01-01"
