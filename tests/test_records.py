@@ -188,3 +188,61 @@ def test_cli_predict_bad_line(ruler_pipeline, tmp_path):
 def test_pipeline_loads_with_spacy_load(ruler_pipeline):
     nlp = spacy.load(ruler_pipeline)
     assert nlp.pipe_names[-2:] == ["figure_normaliser", "change_linker"]
+
+
+def test_cli_extract_date_settles_relative_periods(ruler_pipeline, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("今年以来,晋城市公安局破获案件202起。\n", encoding="utf8")
+    result = cli("extract", str(report), "--model", str(ruler_pipeline), "--date", "2025-07-15")
+    assert result.returncode == 0, result.stderr
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (row["period"], row["period_start"], row["period_end"]) == ("今年以来", "2025-01-01", "2025-07-15")
+    assert (row["organisation"], row["organisation_start"]) == ("晋城市公安局", 5)
+    bad = cli("extract", str(report), "--model", str(ruler_pipeline), "--date", "July 2025")
+    assert bad.returncode == 1 and bad.stderr.startswith("--date: not an ISO date") and "Traceback" not in bad.stderr
+
+
+def test_cli_predict_tasks_carry_records_dated_by_meta(ruler_pipeline, tmp_path):
+    source = tmp_path / "in.jsonl"
+    task = {"text": "今年以来,破获案件202起。", "meta": {"date": "2025-07-15"}}
+    source.write_text(json.dumps(task, ensure_ascii=False) + "\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    assert cli("predict", str(ruler_pipeline), str(source), str(out)).returncode == 0
+    (record,) = json.loads(out.read_text(encoding="utf8"))["records"]
+    assert (record["figure"], record["start"], record["end"], record["indicator"]) == ("202起", 9, 13, "破获案件")
+    assert (record["period"], record["period_start"]) == ("今年以来", "2025-01-01")
+    source.write_text(json.dumps({"text": "破获案件202起", "meta": {"date": "soon"}}) + "\n", encoding="utf8")
+    result = cli("predict", str(ruler_pipeline), str(source), str(tmp_path / "none.jsonl"))
+    assert result.returncode == 1 and f"{source}:1: meta.date:" in result.stderr
+    assert not (tmp_path / "none.jsonl").exists()
+
+
+def test_evaluate_records_scores_exact_and_character_f1(ruler_pipeline, tmp_path):
+    from zh_metrics.measure.records import evaluate_records
+
+    text = "今年以来,破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人。"
+    first, second = text.index("202起"), text.index("176人")
+    gold = [
+        {
+            "figure": "202起",
+            "start": first,
+            "end": first + 4,
+            "indicator": "破获电信网络诈骗案件",
+            "period": "今年以来",
+        },
+        # a wrong period on purpose: 今年以来 against 去年 share one character of four and two
+        {"figure": "176人", "start": second, "end": second + 4, "indicator": "抓获犯罪嫌疑人", "period": "去年"},
+    ]
+    texts, records = tmp_path / "dev.jsonl", tmp_path / "dev_records.jsonl"
+    texts.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\n", encoding="utf8")
+    records.write_text(json.dumps({"text": text, "records": gold}, ensure_ascii=False) + "\n", encoding="utf8")
+    result = evaluate_records(zh_metrics.load(ruler_pipeline), texts, records)
+    assert (result["figures"], result["indicator_exact"], result["period_exact"]) == (2, 1.0, 0.5)
+    assert result["period_char_f1"] == pytest.approx((1 + 2 * 0.25 * 0.5 / 0.75) / 2)
+    shown = cli("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert shown.returncode == 0 and "period        0.500    0.667" in shown.stdout
+    records.write_text(json.dumps({"text": "别的", "records": []}) + "\n", encoding="utf8")
+    bad = cli("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert bad.returncode == 1 and f"{records}:1: text:" in bad.stderr and "Traceback" not in bad.stderr
+    missing = cli("evaluate-records", str(tmp_path / "no.jsonl"), str(records), "--skip-missing")
+    assert missing.returncode == 0 and "not found, skipped" in missing.stdout
