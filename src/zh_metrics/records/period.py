@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -156,6 +157,8 @@ _POINT_RE = re.compile(
     r"|(?P<season>上半年|下半年|第?[一二三四1-4]季度|前[一二三四五六七八九十\d]+个?(?:月|季度)|全年)"
     r"|(?P<yearpart>初|底|末))?"
 )
+# the hour or part of a day after a date (4日19时, 6月23日晚上): the day settles the period
+_HOUR_AT_END = re.compile(r"(?:\d{1,2}时(?:\d{1,2}分)?|[早晚]上|凌晨|上午|下午|晚间?)$")
 NOW_WORDS = ("目前", "当前", "现在", "今天", "目前为止")
 _RANGE_SPLIT = re.compile(r"\s*(?:至|到|-|—|–|~|～|－)\s*")
 
@@ -164,7 +167,7 @@ def period_dates(text: str, date: datetime.date | None) -> tuple[str | None, str
     """ISO start and end dates of a period where its words and the document date settle them:
     今年以来 → 1 January … the document date; 去年全年 → the previous year; 截至9月底 → no start,
     30 September; 近五年 and event scopes without a date → both open."""
-    body = re.sub(r"\s+", "", text)
+    body = _HOUR_AT_END.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
     up_to = re.match(r"(?:截至|截止到?|截止至|到|至)", body)
     if up_to:
         rest = body[up_to.end() :]
@@ -179,8 +182,10 @@ def period_dates(text: str, date: datetime.date | None) -> tuple[str | None, str
     if body in NOW_WORDS:
         return None, _iso(date)
     parts = _RANGE_SPLIT.split(body, maxsplit=1)
-    if len(parts) == 2 and parts[0].isdigit() and "月" in parts[1]:
-        parts[0] += "月"  # 1至6月
+    if len(parts) == 2 and parts[0][-1:].isdigit() and "月" in parts[1]:
+        parts[0] += "月"  # 1至6月, 2022年1-10月
+    elif len(parts) == 2 and "日" in parts[1] and "月" not in parts[1] and "月" in parts[0]:
+        parts[1] = parts[0][: parts[0].index("月") + 1] + parts[1]  # 5月25日至27日
     if not all(_whole_point(p) for p in parts):
         return None, None
     if len(parts) == 2:
@@ -222,6 +227,8 @@ def _point(text: str, date: datetime.date | None, last: bool, year: int | None =
         last_day = calendar.monthrange(year, m)[1]
         if part in ("底", "末"):
             return datetime.date(year, m, last_day)
+        if part == "初":
+            return datetime.date(year, m, 1)
         return datetime.date(year, m, last_day if last else 1)
     if season:
         first_month, last_month = _season_months(season)
@@ -231,7 +238,7 @@ def _point(text: str, date: datetime.date | None, last: bool, year: int | None =
     if part in ("底", "末"):
         return datetime.date(year, 12, 31)
     if part == "初":
-        return None
+        return datetime.date(year, 1, 1)
     return datetime.date(year, 12, 31) if last else datetime.date(year, 1, 1)
 
 
