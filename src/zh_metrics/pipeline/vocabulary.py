@@ -310,7 +310,13 @@ CAMPAIGN_VERBS = re.compile(
 )
 # an event scope that names a campaign by its type only (行动开展以来) refers to the last one named
 CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚")
-# a figure of a wider scope than one reporting body (全国共破获…): no organisation is carried to it
-WIDER_SCOPE = re.compile(r"全国|全省|各省|各地|全区(?=公安|各级)")
+# the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
+# wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
+ORG_LEVELS = (
+    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^[^省市县区州]*(?:部|总局|总署)$")),
+    (2, re.compile(r"省|自治区")),
+    (1, re.compile(r"市|州|盟")),
+)
+SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

@@ -18,13 +18,14 @@ from ..pipeline.vocabulary import (
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
     NAME_LIST_GLUE,
+    ORG_LEVELS,
+    SCOPE_LEVELS,
     SENTENCE_END,
     SOURCE_AFTER,
     SOURCE_BEFORE,
     SUBJECT_LEAD,
     SUPERVISOR_AFTER,
     TIME_EXPRESSION,
-    WIDER_SCOPE,
 )
 from .period import Period, clause_start, sentence_start
 
@@ -110,11 +111,19 @@ def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
 
 
 def wider_than_organisation(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
-    """A figure of a wider scope (全国…, 全省…) than the body carried from an earlier
-    sentence: its sentence does not name that body."""
+    """A figure whose sentence speaks for a wider scope (全国…, 全省…) than the body carried
+    to it from an earlier sentence (a city's bureau): the figure is not that body's."""
     start = sentence_start(text, figure_start)
-    here = organisation.paragraph == paragraph and organisation.start >= start
-    return not here and bool(WIDER_SCOPE.search(text, start, figure_start))
+    if organisation.paragraph == paragraph and organisation.start >= start:
+        return False
+    words = text[start:figure_start]
+    scope = max((level for level, pattern in SCOPE_LEVELS if pattern.search(words)), default=0)
+    return scope > level_of(organisation.text)
+
+
+def level_of(name: str) -> int:
+    """3 for a national body, 2 provincial, 1 a city's, 0 a county's or unknown."""
+    return next((level for level, pattern in ORG_LEVELS if pattern.search(name)), 0)
 
 
 def fullest(name: str, names: list[str]) -> str:
