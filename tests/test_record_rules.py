@@ -156,9 +156,11 @@ def test_organisation_is_the_reporting_body_not_its_supervisor_or_the_fined_comp
 
 
 def test_campaign_only_where_the_text_ties_it(nlp):
-    found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。冻结资金3.2亿元。")
+    found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。截至6月底,冻结资金3.2亿元。")
     assert (found["202起"].campaign, found["202起"].campaign_start) == ("“清链”行动", 8)
-    assert found["3.2亿元"].campaign is None  # the next sentence leaves the campaign
+    assert found["3.2亿元"].campaign == "“清链”行动"  # the paragraph stays with the campaign
+    found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。今年以来,全市冻结资金3.2亿元。")
+    assert found["3.2亿元"].campaign is None  # a calendar period leaves it: a year's total
     listed = rows(nlp, "2024年,全国公安机关开展“清链”“净岸”等专项行动,破获案件3000余起。")["3000余起"]
     assert (listed.campaign, listed.organisation) == (None, None)
 

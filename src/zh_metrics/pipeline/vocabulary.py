@@ -308,8 +308,12 @@ SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督�
 CAMPAIGN_VERBS = re.compile(
     r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*$"
 )
-# an event scope that names a campaign by its type only (行动开展以来) refers to the last one named
-CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚")
+# an event scope that names a campaign by its type only (行动开展以来), or only points back to
+# it (期间), refers to the last one named
+CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")
+# a period of the calendar (今年以来, 1至8月, 全年) takes over from a campaign set going in an
+# earlier sentence; a point it runs up to (截至6月5日, 目前) does not
+CALENDAR_PERIOD = re.compile(r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)")
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (

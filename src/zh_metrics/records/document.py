@@ -14,7 +14,15 @@ from ..pipeline.vocabulary import FIGURE_HEAD_LABELS
 from .indicator import indicator_of, list_indicators
 from .metric import Change, Metric
 from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of
-from .scope import Name, campaign_in, fullest, sentence_campaigns, subject_organisations, wider_than_organisation
+from .scope import (
+    Name,
+    campaign_in,
+    fullest,
+    running_campaign,
+    sentence_campaigns,
+    subject_organisations,
+    wider_than_organisation,
+)
 
 
 def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -> list[Metric]:
@@ -43,9 +51,7 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
             organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
             if organisation and wider_than_organisation(text, i, ent.start_char, organisation):
                 organisation = None
-            campaign = campaign_in(period, campaigns) or next(
-                (name for name, end in reversed(set_going) if name.start < ent.start_char <= end), None
-            )
+            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
             metric.organisation_start = _offset_from(organisation, offsets, i)

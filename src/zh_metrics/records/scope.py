@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ..pipeline.vocabulary import (
+    CALENDAR_PERIOD,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
     NAME_LIST_GLUE,
@@ -108,6 +109,22 @@ def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
         return None
     before = [c for c in campaigns if (c.paragraph, c.start) < (period.paragraph, period.start)]
     return before[-1] if before else None
+
+
+def running_campaign(set_going: list[tuple[Name, int]], periods: list[Period], start: int) -> Name | None:
+    """The campaign a figure of this paragraph belongs to by the sentence that set it going:
+    its own sentence, or an earlier one while no calendar period has taken over since
+    (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市破获… does not)."""
+    for name, sentence_end in reversed(set_going):
+        if name.start >= start:
+            continue
+        if start <= sentence_end:
+            return name
+        taken_over = any(
+            sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text) for p in periods
+        )
+        return None if taken_over else name
+    return None
 
 
 def wider_than_organisation(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
