@@ -26,7 +26,7 @@ PATTERNS = [
     *[
         ("COUNT", text)
         for text in ("202起", "176人", "318起", "12部", "9个", "35起", "48名", "1200个", "16起", "5200件")
-        + ("4800件", "2600件", "3000余起", "120场次")
+        + ("4800件", "2600件", "3000余起", "120场次", "20起", "3件", "26件")
     ],
     ("MONEY", "3.2亿元"),
     ("MONEY", "10万元"),
@@ -34,6 +34,7 @@ PATTERNS = [
     ("RATE", "12.5%"),
     ("RATE", "8.4%"),
     ("RATE", "400件"),
+    ("RATE", "8.2%"),
 ]
 DATE = "2025-07-15"
 
@@ -53,6 +54,8 @@ def rows(nlp, *paragraphs, date=DATE):
         # the noun after a count names it
         ("松川市公安局发布《守护钱袋子》《识破刷单》等12部反诈短视频。", "12部", "反诈短视频"),
         ("此次行动涉及9个地市。", "9个", "地市"),
+        ("另有20起积案。", "20起", "积案"),
+        ("抓获的48名嫌疑人已到案。", "48名", "嫌疑人"),
         # who acts and 共 stay out
         ("青禾县公安局共破获涉网案件35起,抓获犯罪嫌疑人48名。", "35起", "破获涉网案件"),
         ("青禾县公安局共破获涉网案件35起,抓获犯罪嫌疑人48名。", "48名", "抓获犯罪嫌疑人"),
@@ -62,6 +65,10 @@ def rows(nlp, *paragraphs, date=DATE):
         ("冻结银行卡、支付账户1200个。", "1200个", "冻结银行卡、支付账户"),
         # the frame of the figure before (10万元以上的) is not part of the next one's name
         ("查处损失10万元以上的案件16起。", "16起", "案件"),
+        # comparison words and the base's period stay out
+        ("受理案件数比去年同期增长8.2%。", "8.2%", "受理案件数"),
+        ("案件数由去年同期3件增长为26件。", "3件", "案件数"),
+        ("案件数由去年同期3件增长为26件。", "26件", "案件数"),
         # a quote is never cut at the comma inside it
         ("开展“护苗,护花”主题宣传120场次。", "120场次", "开展“护苗,护花”主题宣传"),
     ],
@@ -93,6 +100,7 @@ def test_listed_rates_take_the_listed_indicators_in_order(nlp):
         # an event scope is a period too
         ("“清链”行动开展以来,青禾县公安局破获案件202起。", "202起", "“清链”行动开展以来", None, None),
         ("在“净岸”行动中,松川警方抓获176人。", "176人", "在“净岸”行动中", None, None),
+        ("全市公安机关自专项行动开展以来抓获176人。", "176人", "自专项行动开展以来", None, None),
     ],
 )
 def test_period_and_its_dates(nlp, text, figure, period, start, end):
