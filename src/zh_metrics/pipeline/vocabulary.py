@@ -210,6 +210,8 @@ SUBJECT_BEFORE_VERB = re.compile(
 )
 # the words that end the noun after a count: what the clause goes on to say about it
 NOUN_AFTER_END = re.compile(r"共(?![享同建治用产青担])|对(?!象)|正在|已|均|全部|被|将|主动|分别|同比|环比|[(（]")
+# a class of bodies after the noun of a count: where the counted places' bodies start to act
+BODY_AFTER_COUNT = re.compile(_alternation(CLASS_NOUNS))
 # a count followed by its noun (涉及9个省份, 发布…等15部反诈短视频) names it there, unless
 # what follows is no noun: a qualifier, a particle, a verb of the clause, a change
 NOT_NOUN_AFTER_FIGURE = re.compile(

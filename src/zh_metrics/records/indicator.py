@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 
 from ..pipeline.vocabulary import (
     AFTER_ENTITY_FRAME,
+    BODY_AFTER_COUNT,
     INDICATOR_BREAK,
     LEADING_FILLERS,
     LIST_GLUE,
@@ -53,6 +54,9 @@ def _noun_after(doc: Doc, span: Span, text: str) -> str:
         return ""
     stop = NOUN_AFTER_END.search(phrase, 1)
     phrase = phrase[: stop.start()] if stop else phrase
+    # the bodies of those counted act from here on (27个省份公安机关同步开展… → 省份)
+    body = BODY_AFTER_COUNT.search(phrase, 1)
+    phrase = phrase[: body.start()] if body else phrase
     return _trim(_balanced(phrase))
 
 
