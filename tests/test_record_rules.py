@@ -19,6 +19,8 @@ PATTERNS = [
     ("ORG", "松川市市场监管局"),
     ("ORG", "青禾食品公司"),
     ("ORG", "松川日报"),
+    ("ORG", "松川市政府新闻办"),
+    ("ORG", "青禾县公"),  # a name the model cut inside 公安机关
     ("CAMPAIGN", "“清链”行动"),
     ("CAMPAIGN", "“净岸”行动"),
     ("CAMPAIGN", "“清链”"),
@@ -162,6 +164,13 @@ def test_organisation_is_the_reporting_body_not_its_supervisor_or_the_fined_comp
     assert rows(nlp, "按照省公安厅部署,市公安局冻结资金3.2亿元。")["3.2亿元"].organisation == "市公安局"
     fined = rows(nlp, "松川市市场监管局对青禾食品公司罚款20万元。")["20万元"]
     assert (fined.organisation, fined.organisation_start) == ("松川市市场监管局", 0)
+
+
+def test_no_press_office_no_fined_company_no_fragment(nlp):
+    text = "7月10日上午,松川市政府新闻办召开新闻发布会,今年上半年全市破获案件202起。"
+    assert rows(nlp, text)["202起"].organisation is None
+    assert rows(nlp, "青禾食品公司违规销售,被处以罚款20万元。")["20万元"].organisation is None
+    assert rows(nlp, "青禾县公安机关破获案件202起。")["202起"].organisation == "青禾县公安机关"
 
 
 def test_campaign_only_where_the_text_ties_it(nlp):

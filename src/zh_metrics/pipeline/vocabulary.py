@@ -324,5 +324,10 @@ ORG_LEVELS = (
     (1, re.compile(r"市|州|盟")),
 )
 SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
+# a press office hosts the release of others' results; it is not whose they are
+NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$")
+# a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
+COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|厂)$")
+PENALTY_WORDS = re.compile(r"罚|没收|处以")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

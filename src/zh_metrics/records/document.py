@@ -18,6 +18,7 @@ from .scope import (
     Name,
     campaign_in,
     fullest,
+    penalised,
     running_campaign,
     sentence_campaigns,
     subject_organisations,
@@ -49,7 +50,9 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
         )
         for (ent, rate), period, indicator in zip(figures, governing, indicators):
             organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
-            if organisation and wider_than_organisation(text, i, ent.start_char, organisation):
+            if organisation and (
+                wider_than_organisation(text, i, ent.start_char, organisation) or penalised(organisation, indicator)
+            ):
                 organisation = None
             campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)

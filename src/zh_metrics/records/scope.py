@@ -18,8 +18,12 @@ from ..pipeline.vocabulary import (
     CALENDAR_PERIOD,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
+    CLASS_NOUNS,
+    COMPANY_END,
     NAME_LIST_GLUE,
+    NOT_REPORTING_BODY,
     ORG_LEVELS,
+    PENALTY_WORDS,
     SCOPE_LEVELS,
     SENTENCE_END,
     SOURCE_AFTER,
@@ -65,13 +69,28 @@ def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
     someone else's work (省公安厅部署…)."""
     subjects = []
     for ent in doc.ents:
-        if ent.label_ != "ORG" or is_source(ent, text):
+        if ent.label_ != "ORG" or is_source(ent, text) or NOT_REPORTING_BODY.search(ent.text):
             continue
         lead = text[clause_start(text, ent.start_char) : ent.start_char]
         lead = TIME_EXPRESSION.sub("", lead)
         if SUBJECT_LEAD.match(lead) and not SUPERVISOR_AFTER.match(text[ent.end_char : ent.end_char + 8]):
-            subjects.append(Name(ent.text, paragraph, ent.start_char))
+            subjects.append(Name(completed(ent, text), paragraph, ent.start_char))
     return subjects
+
+
+def completed(ent: Span, text: str) -> str:
+    """A name cut inside a word, completed: where a class noun runs across its end
+    (山西省公|安机关), the name runs to the end of that noun (山西省公安机关)."""
+    for noun in sorted(CLASS_NOUNS, key=len, reverse=True):
+        for k in range(1, len(noun)):
+            if ent.text.endswith(noun[:k]) and text.startswith(noun, ent.end_char - k):
+                return ent.text + noun[k:]
+    return ent.text
+
+
+def penalised(organisation: Name, indicator: str) -> bool:
+    """A company whose figure is a penalty (罚款, 没收…): it was fined, it did not report."""
+    return bool(COMPANY_END.search(organisation.text) and PENALTY_WORDS.search(indicator))
 
 
 def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, int]]:
