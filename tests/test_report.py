@@ -5,14 +5,7 @@ from collections import Counter
 import pytest
 
 from zh_metrics.corpus.tasks import make_span, make_task
-from zh_metrics.measure.report import (
-    markdown_to_html,
-    records_table,
-    score_relations,
-    score_spans,
-    value_accuracy,
-    worst_errors,
-)
+from zh_metrics.measure.report import markdown_to_html, score_relations, score_spans, value_accuracy, worst_errors
 
 GOLD = [
     make_task(
@@ -88,17 +81,3 @@ def test_relations_and_values():
 def test_html_keeps_tables_and_images():
     page = markdown_to_html("# T\n\n| a | b |\n|---|---|\n| 1 | <2> |\n\n![fig](x.png)\n")
     assert "<h1>T</h1>" in page and "<td>&lt;2&gt;</td>" in page and "<img src='x.png'" in page
-
-
-def test_records_table_shows_each_record_gold():
-    scores = {"records": "r.jsonl", "figures": 4, "found": 1.0, "indicator_exact": 0.75, "indicator_char_f1": 0.9}
-    table = records_table([{**scores, "period_exact": 0.5, "period_char_f1": 0.625}])
-    assert table.splitlines()[-1].split("|")[1:-1] == [
-        " r.jsonl ",
-        " 4 ",
-        " 1.000 ",
-        " 0.750 ",
-        " 0.900 ",
-        " 0.500 ",
-        " 0.625 ",
-    ]

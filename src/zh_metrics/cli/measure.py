@@ -70,11 +70,8 @@ def report(
     also: list[Path] = typer.Option([], "--also", help="More gold files, reported only where they exist"),
     curve: Path = typer.Option(Path("training/curve/curve.json"), help="Learning-curve results, shown when present"),
     output_dir: Path = typer.Option(Path("training/report"), help="Where report.md, report.html and figures go"),
-    records: list[Path] = typer.Option(
-        [], "--records", help="Record gold (X_records.jsonl beside its X.jsonl), scored only where it exists"
-    ),
 ) -> None:
-    """The evaluation report: per-label scores, errors, relations, values, records, baselines, speed."""
+    """The evaluation report: per-label scores, errors, relations, values, baselines, speed."""
     import datetime
     import platform
 
@@ -94,14 +91,6 @@ def report(
         except CorpusError as error:
             fail(str(error))
         results[str(path)] = evaluate_file(nlp, tasks, jionlp)
-    from ..measure.records import evaluate_records
-
-    record_scores = []
-    for gold in (p for p in records if p.exists()):
-        try:
-            record_scores.append(evaluate_records(nlp, gold.with_name(gold.name.replace("_records", "")), gold))
-        except CorpusError as error:
-            fail(str(error))
     points = srsly.read_json(curve) if curve.exists() else None
     meta = {
         "model": str(model),
@@ -109,7 +98,7 @@ def report(
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
-    render(results, points, output_dir, meta, record_scores)
+    render(results, points, output_dir, meta)
     typer.echo(f"{output_dir / 'report.md'} and report.html written")
 
 

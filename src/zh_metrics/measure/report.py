@@ -299,14 +299,9 @@ def curve_figure(points: list[dict[str, Any]], path: Path) -> None:
 
 
 def render(
-    results: dict[str, dict[str, Any]],
-    curve: list[dict[str, Any]] | None,
-    out_dir: Path,
-    meta: dict[str, str],
-    records: list[dict[str, Any]] | None = None,
+    results: dict[str, dict[str, Any]], curve: list[dict[str, Any]] | None, out_dir: Path, meta: dict[str, str]
 ) -> str:
-    """Write report.md, report.html and the figures; return the Markdown. `records`: scores
-    of `zh_metrics.measure.records.evaluate_records`, one per record gold file."""
+    """Write report.md, report.html and the figures; return the Markdown."""
     out_dir.mkdir(parents=True, exist_ok=True)
     names = list(results)
     md = [
@@ -362,15 +357,6 @@ def render(
         )
     )
     md.append("\nA file whose gold spans carry no values (the team's corpus) has nothing to compare here.\n")
-    md.append("## Records: indicator and period\n")
-    if records:
-        md.append(records_table(records))
-        md.append(
-            "\nFigures matched by text and offsets; a figure the pipeline missed counts as wrong. Character F1:"
-            " the overlap of predicted and gold strings as multisets of characters.\n"
-        )
-    else:
-        md.append("No record gold here (`--records ../shared/data/dev_records.jsonl` adds this table).\n")
     md.append("## Confusion matrices\n")
     for n in names:
         png = f"confusion_{_slug(n)}.png"
@@ -432,18 +418,6 @@ def render(
     write_atomic(out_dir / "report.md", text)
     write_atomic(out_dir / "report.html", markdown_to_html(text))
     return text
-
-
-def records_table(records: list[dict[str, Any]]) -> str:
-    """One row per record gold file: indicator and period, exact and character F1."""
-    return _table(
-        ["record gold", "figures", "found", "indicator exact", "indicator char F1", "period exact", "period char F1"],
-        [
-            [r["records"], r["figures"], r["found"], r["indicator_exact"], r["indicator_char_f1"]]
-            + [r["period_exact"], r["period_char_f1"]]
-            for r in records
-        ],
-    )
 
 
 def _slug(name: str) -> str:

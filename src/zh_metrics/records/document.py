@@ -57,8 +57,8 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
             campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
-            metric.campaign = campaign.text if campaign else None
             metric.organisation_start = _offset_from(organisation, offsets, i)
+            metric.campaign = campaign.text if campaign else None
             metric.campaign_start = _offset_from(campaign, offsets, i)
             metrics.append(metric)
         carried_period = last_scope(periods, carried_period)
