@@ -1,18 +1,12 @@
 """The annotation loop: select → (review) → import."""
 
 import json
-import subprocess
-import sys
 
+from conftest import invoke
 from zh_metrics.corpus.annotate import NearDuplicates, canonical, import_reviewed
 from zh_metrics.corpus.jsonl import read_jsonl_lines
 from zh_metrics.corpus.tasks import make_span, make_task
 from zh_metrics.files import write_jsonl_atomic
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, text=True)
-
 
 RAW = (
     "青禾市公安局通报:破获电信网络诈骗案件486起,同比上升37.4%;抓获犯罪嫌疑人1,215人。\n"
@@ -33,8 +27,9 @@ def test_select_writes_prodigy_tasks_and_skips_corpus_duplicates(tiny_model, tmp
     duplicate = corpus_tasks[0]["text"].replace("\n", " ")
     raw.write_text(RAW + duplicate + "\n", encoding="utf8")
     out = tmp_path / "tasks.jsonl"
-    result = cli("select", str(raw), "--n", "3", "--out", str(out), "--model", str(tiny_model))
-    assert result.returncode == 0, result.stderr
+    result = invoke("select", str(raw), "--n", "3", "-o", str(out), "-m", str(tiny_model))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{out}: 3 tasks picked from 5 paragraphs\n"
     tasks = [t for _, t in read_jsonl_lines(out)]
     assert len(tasks) == 3
     texts = {t["text"] for t in tasks}
@@ -58,7 +53,7 @@ def test_round_trip_predict_review_import(ruler_pipeline, tmp_path):
     ]
     source.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts), encoding="utf8")
     predicted = tmp_path / "predicted.jsonl"
-    assert cli("predict", str(ruler_pipeline), str(source), str(predicted)).returncode == 0
+    assert invoke("predict", "-m", str(ruler_pipeline), str(source), str(predicted)).exit_code == 0
     tasks = [t for _, t in read_jsonl_lines(predicted)]
     # the reviewer accepts the first as is, removes the rate from the second, rejects the third
     tasks[0]["answer"] = "accept"
@@ -73,8 +68,8 @@ def test_round_trip_predict_review_import(ruler_pipeline, tmp_path):
     old = make_task(texts[1], [make_span(2, 6, "COUNT")], meta={"doc": "old"})
     keep = make_task("另一段文字,抓获3人。", [make_span(8, 10, "COUNT")], meta={"doc": "keep"})
     write_jsonl_atomic(corpus, [old, keep])
-    result = cli("import", str(reviewed), "--into", str(corpus))
-    assert result.returncode == 0, result.stderr
+    result = invoke("import", str(reviewed), "--into", str(corpus))
+    assert result.exit_code == 0, result.stderr
     assert "added 1, replaced 1, skipped 1, invalid 0" in result.stdout
     after = [t for _, t in read_jsonl_lines(corpus)]
     assert [t["text"] for t in after] == [texts[1], keep["text"], texts[0]]
@@ -107,5 +102,5 @@ def test_import_reports_invalid_tasks_by_line_and_skips_them(tmp_path):
     assert (summary.added, summary.replaced, summary.skipped) == (1, 0, 0)
     assert [p.split(": ")[0] for p in summary.invalid] == [f"{reviewed}:2", f"{reviewed}:3", f"{reviewed}:4"]
     assert [t["text"] for _, t in read_jsonl_lines(into)] == ["破获案件202起。"]
-    result = cli("import", str(reviewed), "--into", str(into))
-    assert result.returncode == 1 and f"{reviewed}:2: spans[0].label" in result.stderr
+    result = invoke("import", str(reviewed), "--into", str(into))
+    assert result.exit_code == 1 and f"{reviewed}:2: spans[0].label" in result.stderr

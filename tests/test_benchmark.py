@@ -1,10 +1,7 @@
 """The benchmark's parts on a small scale (figures themselves come from the workflow)."""
 
-import subprocess
-import sys
-
 import zh_metrics
-from conftest import ROOT, run
+from conftest import invoke
 from zh_metrics.files import write_jsonl_atomic
 from zh_metrics.measure.benchmark import document_of, format_benchmark, run_benchmark
 
@@ -31,10 +28,9 @@ def test_benchmark_command_measures_pipeline_and_reference(ruler_pipeline, corpu
     ratios; the same saved pipeline stands for both here."""
     texts = tmp_path / "texts.jsonl"
     write_jsonl_atomic(texts, corpus_tasks[:40])
-    result = run(
-        "-m",
-        "zh_metrics",
+    result = invoke(
         "benchmark",
+        "-m",
         str(ruler_pipeline),
         "--reference",
         str(ruler_pipeline),
@@ -56,10 +52,5 @@ def test_benchmark_command_measures_pipeline_and_reference(ruler_pipeline, corpu
 
 
 def test_benchmark_names_a_missing_pipeline(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "zh_metrics", "benchmark", str(tmp_path / "none"), "--stream-docs", "0"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert result.returncode == 1 and "no trained pipeline at" in result.stderr and "Traceback" not in result.stderr
+    result = invoke("benchmark", "-m", str(tmp_path / "none"), "--stream-docs", "0")
+    assert result.exit_code == 1 and result.stderr.startswith(f"no trained pipeline at {tmp_path / 'none'}:")

@@ -8,11 +8,11 @@ from zh_metrics.pipeline.link import (
     ChangeLinker,
     candidate_heads,
     own_subject,
-    score_relations,
     sentence_groups,
     subject_overlap,
 )
 from zh_metrics.pipeline.normalise import FigureNormaliser
+from zh_metrics.pipeline.scoring import score_relations
 
 
 def examples_of(tasks, vocab):

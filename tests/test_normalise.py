@@ -128,6 +128,202 @@ AMOUNTS = [
     ("", "3~5家", "", "COUNT", 3, "家", "range"),
 ]
 
+# Every form of issue 14, in our own examples:
+# (text before, span, text after, label, value, value_max, unit, qualifier, currency)
+FORMS = [
+    # mixed magnitudes
+    ("松川市冻结", "1亿5000万元", "", "MONEY", 150000000, None, "元", "exact", "CNY"),
+    ("", "一亿五千万元", "", "MONEY", 150000000, None, "元", "exact", "CNY"),
+    ("接待游客", "两亿三千万人次", "", "COUNT", 230000000, None, "人次", "exact", None),
+    ("", "3亿零50万元", "", "MONEY", 300500000, None, "元", "exact", "CNY"),
+    ("", "一亿零五百万元", "", "MONEY", 105000000, None, "元", "exact", "CNY"),
+    ("", "一万零五百元", "", "MONEY", 10500, None, "元", "exact", "CNY"),
+    ("", "三万五千人", "", "COUNT", 35000, None, "人", "exact", None),
+    ("", "三万五", "", "COUNT", 35000, None, "", "exact", None),
+    ("", "1万2千元", "", "MONEY", 12000, None, "元", "exact", "CNY"),
+    ("", "2万4000元", "", "MONEY", 24000, None, "元", "exact", "CNY"),
+    ("", "1.2万亿元", "", "MONEY", 1200000000000, None, "元", "exact", "CNY"),
+    ("", "一百二十万零三百人", "", "COUNT", 1200300, None, "人", "exact", None),
+    ("", "两千六百", "", "COUNT", 2600, None, "", "exact", None),
+    ("", "两千六", "", "COUNT", 2600, None, "", "exact", None),
+    ("", "一百一十人", "", "COUNT", 110, None, "人", "exact", None),
+    ("", "一千零五起", "", "COUNT", 1005, None, "起", "exact", None),
+    ("", "一千零五十起", "", "COUNT", 1050, None, "起", "exact", None),
+    # a gap after 亿 with neither 零 nor 万 (一亿五千: 100,005,000 or 1.5亿?) is refused
+    ("", "一亿五千元", "", "MONEY", None, None, None, None, None),
+    ("", "1亿5000元", "", "MONEY", None, None, None, None, None),
+    ("", "1亿零5000元", "", "MONEY", 100005000, None, "元", "exact", "CNY"),
+    ("", "1亿50000000元", "", "MONEY", 150000000, None, "元", "exact", "CNY"),
+    # a decimal before a magnitude with more after it
+    ("", "1.5亿3000万元", "", "MONEY", None, None, None, None, None),
+    # ranges: complete low ends, borrowed magnitudes, 千/百, every separator
+    ("", "5000至1万人", "", "COUNT", 5000, 10000, "人", "range", None),
+    ("", "三到四千", "名", "COUNT", 3000, 4000, "", "range", None),
+    ("", "五~6百", "", "COUNT", 500, 600, "", "range", None),
+    ("", "三至五千万元", "", "MONEY", 30000000, 50000000, "元", "range", "CNY"),
+    ("", "三十至五十万元", "", "MONEY", 300000, 500000, "元", "range", "CNY"),
+    ("", "一百至一百五十万人", "", "COUNT", 1000000, 1500000, "人", "range", None),
+    ("", "八至十二亿元", "", "MONEY", 800000000, 1200000000, "元", "range", "CNY"),
+    ("", "三到四十名", "", "COUNT", 3, 40, "名", "range", None),
+    ("", "2万元--8万元", "", "MONEY", 20000, 80000, "元", "range", "CNY"),
+    ("", "2万元——8万元", "", "MONEY", 20000, 80000, "元", "range", "CNY"),
+    ("", "2万元～8万元", "", "MONEY", 20000, 80000, "元", "range", "CNY"),
+    ("", "2万—8万元", "", "MONEY", 20000, 80000, "元", "range", "CNY"),
+    ("", "20万到50万元", "", "MONEY", 200000, 500000, "元", "range", "CNY"),
+    ("", "1.5万到2万美元", "", "MONEY", 15000, 20000, "美元", "range", "USD"),
+    ("", "从1500到3万港元不等", "", "MONEY", 1500, 30000, "港元", "range", "HKD"),
+    ("", "8至5人", "", "COUNT", None, None, None, None, None),
+    ("", "3万元至5万美元", "", "MONEY", None, None, None, None, None),
+    # adjacent numerals are a range
+    ("涉案", "六七亿元", "", "MONEY", 600000000, 700000000, "元", "range", "CNY"),
+    ("", "两三百人", "", "COUNT", 200, 300, "人", "range", None),
+    ("", "五六千起", "", "COUNT", 5000, 6000, "起", "range", None),
+    ("", "六七十万", "", "COUNT", 600000, 700000, "", "range", None),
+    ("", "十七八万人", "", "COUNT", 170000, 180000, "人", "range", None),
+    ("", "三五家", "", "COUNT", 3, 5, "家", "range", None),
+    ("", "一两个", "", "COUNT", 1, 2, "个", "range", None),
+    ("", "一百五六十人", "", "COUNT", 150, 160, "人", "range", None),
+    # 几 inside a number: more than the lower bound; at the front: vague
+    ("", "三十几万元", "", "MONEY", 300000, None, "元", "more_than", "CNY"),
+    ("", "十几名", "", "COUNT", 10, None, "名", "more_than", None),
+    ("", "一百几十起", "", "COUNT", 100, None, "起", "more_than", None),
+    ("", "几十万元", "", "MONEY", None, None, None, None, None),
+    # 来 after a unit: about
+    ("", "二十来人", "", "COUNT", 20, None, "人", "about", None),
+    # 个亿
+    ("损失", "三个亿", "", "MONEY", 300000000, None, "元", "exact", "CNY"),
+    ("", "两个多亿", "", "MONEY", 200000000, None, "元", "more_than", "CNY"),
+    # traditional characters
+    ("", "伍佰陆拾萬", "", "MONEY", 5600000, None, "元", "exact", "CNY"),
+    ("", "兩萬元", "", "MONEY", 20000, None, "元", "exact", "CNY"),
+    ("", "三億元", "", "MONEY", 300000000, None, "元", "exact", "CNY"),
+    ("", "1200餘萬元", "", "MONEY", 12000000, None, "元", "more_than", "CNY"),
+    ("", "貳仟參佰萬港幣", "", "MONEY", 23000000, None, "港元", "exact", "HKD"),
+    ("約", "五萬人", "", "COUNT", 50000, None, "人", "about", None),
+    # 半
+    ("", "半吨", "", "COUNT", 0.5, None, "吨", "exact", None),
+    ("", "一吨半", "", "COUNT", 1.5, None, "吨", "exact", None),
+    ("", "两个半", "", "COUNT", 2.5, None, "个", "exact", None),
+    ("", "一块半", "", "MONEY", 1.5, None, "元", "exact", "CNY"),
+    ("", "半数", "", "COUNT", None, None, None, None, None),
+    # money sub-units as decimals of 元
+    ("", "256元3角5分", "", "MONEY", 256.35, None, "元", "exact", "CNY"),
+    ("", "二十块五毛", "", "MONEY", 20.5, None, "元", "exact", "CNY"),
+    ("", "贰拾叁元肆角", "", "MONEY", 23.4, None, "元", "exact", "CNY"),
+    ("", "伍角陆分", "", "MONEY", 0.56, None, "元", "exact", "CNY"),
+    ("", "12元零5分", "", "MONEY", 12.05, None, "元", "exact", "CNY"),
+    ("", "三十五块八", "", "MONEY", 35.8, None, "元", "exact", "CNY"),
+    ("", "三毛五", "", "MONEY", 0.35, None, "元", "exact", "CNY"),
+    ("", "五毛钱", "", "MONEY", 0.5, None, "元", "exact", "CNY"),
+    ("", "壹仟贰佰元整", "", "MONEY", 1200, None, "元", "exact", "CNY"),
+    ("", "叁佰圆整", "", "MONEY", 300, None, "元", "exact", "CNY"),
+    ("", "5分3角", "", "MONEY", None, None, None, None, None),
+    ("", "3美元5角", "", "MONEY", None, None, None, None, None),
+    # currencies: one Chinese name per currency, an ISO-like code, aliases, names before the number
+    ("", "5000万越南盾", "", "MONEY", 50000000, None, "越南盾", "exact", "VND"),
+    ("", "12万林吉特", "", "MONEY", 120000, None, "林吉特", "exact", "MYR"),
+    ("", "8万美金", "", "MONEY", 80000, None, "美元", "exact", "USD"),
+    ("", "300万台币", "", "MONEY", 3000000, None, "新台币", "exact", "TWD"),
+    ("", "300万新台币", "", "MONEY", 3000000, None, "新台币", "exact", "TWD"),
+    ("", "45万港币", "", "MONEY", 450000, None, "港元", "exact", "HKD"),
+    ("", "6亿元人民币", "", "MONEY", 600000000, None, "元", "exact", "CNY"),
+    ("", "1000块钱", "", "MONEY", 1000, None, "元", "exact", "CNY"),
+    ("", "$85", "", "MONEY", 85, None, "美元", "exact", "USD"),
+    ("", "￥5600", "", "MONEY", 5600, None, "元", "exact", "CNY"),
+    ("英镑", "30万元", "", "MONEY", 300000, None, "英镑", "exact", "GBP"),
+    ("新台币", "30万元", "", "MONEY", 300000, None, "新台币", "exact", "TWD"),
+    ("", "3500元/吨", "", "MONEY", 3500, None, "元/吨", "exact", "CNY"),
+    ("", "5k元", "", "MONEY", 5000, None, "元", "exact", "CNY"),
+    ("", "1.2w美元", "", "MONEY", 12000, None, "美元", "exact", "USD"),
+    ("", "5kW", "", "COUNT", 5, None, "kW", "exact", None),
+    ("", "300万比索", "", "MONEY", None, None, None, None, None),
+    ("", "40万第纳尔", "", "MONEY", None, None, None, None, None),
+    ("较去年增加", "300万美元", "", "COUNT", 3000000, None, "美元", "exact", "USD"),
+    ("", "5块", "", "COUNT", 5, None, "块", "exact", None),
+    # qualifier words
+    ("损失小于", "5万元", "", "MONEY", 50000, None, "元", "less_than", "CNY"),
+    ("低于", "3000元", "", "MONEY", 3000, None, "元", "less_than", "CNY"),
+    ("少于", "30人", "", "COUNT", 30, None, "人", "less_than", None),
+    ("不少于", "30人", "", "COUNT", 30, None, "人", "more_than", None),
+    ("不超过", "30人", "", "COUNT", 30, None, "人", "less_than", None),
+    ("至少", "3万元", "", "MONEY", 30000, None, "元", "more_than", "CNY"),
+    ("", "3000人", "上下", "COUNT", 3000, None, "人", "about", None),
+    ("", "5人", "（含）以上", "COUNT", 5, None, "人", "more_than", None),
+    ("", "5人", "及以上", "COUNT", 5, None, "人", "more_than", None),
+    ("", "10万元", "以内", "MONEY", 100000, None, "元", "less_than", "CNY"),
+    # words the rules keep outside, when a span holds them anyway
+    ("", "约4.5万美元", "", "MONEY", 45000, None, "美元", "about", "USD"),
+    ("", "人民币3000万元", "", "MONEY", 30000000, None, "元", "exact", "CNY"),
+    ("", "近2万起", "", "COUNT", 20000, None, "起", "less_than", None),
+    ("", "5人以上", "", "COUNT", 5, None, "人", "more_than", None),
+    # Chinese numerals in other writings
+    ("", "一七二零人", "", "COUNT", 1720, None, "人", "exact", None),
+    ("", "十一十二", "", "COUNT", None, None, None, None, None),
+    ("", "二十二十", "", "COUNT", None, None, None, None, None),
+    ("", "廿二人", "", "COUNT", 22, None, "人", "exact", None),
+    ("", "一百点五吨", "", "COUNT", 100.5, None, "吨", "exact", None),
+    ("", "零点零五吨", "", "COUNT", 0.05, None, "吨", "exact", None),
+    ("", "一千二百三十四点五六万元", "", "MONEY", 12345600, None, "元", "exact", "CNY"),
+    ("", "零点吨", "", "COUNT", None, None, None, None, None),
+    # 35 digits are kept exactly (the sign is a multiplication); 41 characters are no figure
+    ("", "-" + "1" * 35 + "起", "", "COUNT", -int("1" * 35), None, "起", "exact", None),
+    ("", "1" * 41 + "起", "", "COUNT", None, None, None, None, None),
+]
+
+# (text before, span, text after, label, value, value_max, unit, qualifier, basis)
+FORMS_OF_SHARES = [
+    ("同比下降", "百分之十五", "", "RATE", -0.15, None, "ratio", "exact", "同比"),
+    ("上升了", "百分之七", "", "RATE", 0.07, None, "ratio", "exact", None),
+    ("环比下降", "百分之零点五", "", "RATE", -0.005, None, "ratio", "exact", "环比"),
+    ("同比增长", "-6.4%", "", "RATE", -0.064, None, "ratio", "exact", "同比"),
+    ("同比增长", "+6.4%", "", "RATE", 0.064, None, "ratio", "exact", "同比"),
+    ("同比下降", "-2%", "", "RATE", 0.02, None, "ratio", "exact", "同比"),
+    ("增速为", "-3.2%", "", "PERCENT", -0.032, None, "ratio", "exact", None),
+    ("下降", "四分之一", "", "RATE", -0.25, None, "ratio", "exact", None),
+    ("占", "四分之一", "", "PERCENT", 0.25, None, "ratio", "exact", None),
+    ("占", "五分之二", "", "PERCENT", 0.4, None, "ratio", "exact", None),
+    ("占", "3/4", "", "PERCENT", 0.75, None, "ratio", "exact", None),
+    ("超过", "三分之二", "", "PERCENT", 2 / 3, None, "ratio", "more_than", None),
+    ("", "3‰", "", "PERCENT", 0.003, None, "ratio", "exact", None),
+    ("", "三成半", "", "PERCENT", 0.35, None, "ratio", "exact", None),
+    ("", "百分之三十几", "", "PERCENT", 0.3, None, "ratio", "more_than", None),
+    ("增长", "两倍半", "", "RATE", 2.5, None, "ratio", "exact", None),
+    ("同比下降", "3%至5%", "", "RATE", -0.03, -0.05, "ratio", "range", "同比"),
+    ("", "百分之三到百分之五", "", "PERCENT", 0.03, 0.05, "ratio", "range", None),
+    ("", "3-5%", "", "PERCENT", 0.03, 0.05, "ratio", "range", None),
+    ("", "零分之三", "", "PERCENT", None, None, None, None, None),
+    ("", "3/0", "", "PERCENT", None, None, None, None, None),
+    ("", "同比下降3.1%", "", "RATE", -0.031, None, "ratio", "exact", "同比"),
+]
+
+# the ISO-like code of each currency name a table row above uses, written by hand
+CODES = {"元": "CNY", "美元": "USD", "港元": "HKD", "欧元": "EUR", "日元": "JPY"}
+
+
+@pytest.mark.parametrize("before,span,after,label,value,value_max,unit,qualifier,currency", FORMS)
+def test_forms(before, span, after, label, value, value_max, unit, qualifier, currency):
+    result = normalise(span, label, before, after)
+    if value is None:
+        assert result.value is None and result.error, result
+        return
+    assert result.error is None, result.error
+    assert result.value == pytest.approx(value, rel=1e-12) and type(result.value) is type(value)
+    assert result.value_max == (None if value_max is None else pytest.approx(value_max, rel=1e-12))
+    assert (result.unit, result.qualifier, result.currency) == (unit, qualifier, currency)
+
+
+@pytest.mark.parametrize("before,span,after,label,value,value_max,unit,qualifier,basis", FORMS_OF_SHARES)
+def test_forms_of_shares(before, span, after, label, value, value_max, unit, qualifier, basis):
+    result = normalise(span, label, before, after)
+    if value is None:
+        assert result.value is None and result.error, result
+        return
+    assert result.error is None, result.error
+    assert result.value == pytest.approx(value, rel=1e-12)
+    assert result.value_max == (None if value_max is None else pytest.approx(value_max, rel=1e-12))
+    assert (result.unit, result.qualifier, result.basis, result.currency) == (unit, qualifier, basis, None)
+
+
 # (text before, span, text after, value, unit, basis, qualifier)
 RATES = [
     ("破获电信网络诈骗案件202起,环比上升", "132.18%", "", 1.3218, "ratio", "环比", "exact"),
@@ -206,6 +402,7 @@ def test_amounts(before, span, after, label, value, unit, qualifier):
     assert result.error is None
     assert result.value == pytest.approx(value, rel=1e-12) and type(result.value) is type(value)
     assert (result.unit, result.qualifier) == (unit, qualifier)
+    assert result.currency == (CODES[unit] if label == "MONEY" else None)
 
 
 @pytest.mark.parametrize("before,span,after,value,unit,basis,qualifier", RATES)
@@ -249,6 +446,21 @@ def test_component_sets_every_field_and_range_end():
     assert (rate._.value, rate._.value_max, rate._.basis) == (3, 5, "同比")
 
 
+def test_component_sets_currency_and_predict_carries_it():
+    from zh_metrics.corpus.tasks import prediction_task
+
+    text = "青禾县追回8万美金和3万元,查获12起"
+    doc = doc_with_spans(text, [make_span(5, 9, "MONEY"), make_span(10, 13, "MONEY"), make_span(16, 19, "COUNT")])
+    assert [(e.text, e._.unit, e._.currency) for e in doc.ents] == [
+        ("8万美金", "美元", "USD"),
+        ("3万元", "元", "CNY"),
+        ("12起", "起", None),
+    ]
+    spans = prediction_task(doc)["spans"]
+    assert [s.get("currency") for s in spans] == ["USD", "CNY", None]
+    assert "currency" not in spans[2]
+
+
 def test_unreadable_span_gets_a_reason_not_an_exception():
     doc = doc_with_spans("涉案金额几百亿元", [make_span(4, 8, "MONEY")])
     ent = doc.ents[0]
@@ -259,7 +471,7 @@ DIGITS = "零一二三四五六七八九"
 
 
 def chinese(n: int) -> str:
-    """A plain Chinese numeral for 0 < n < 10000, written independently of cn2an."""
+    """A plain Chinese numeral for 0 < n < 10000, written independently of the normaliser."""
     out, units = "", ["千", "百", "十", ""]
     digits = f"{n:04d}"
     zero = False
@@ -309,6 +521,38 @@ def test_normalise_never_raises(span, label, before, after):
     assert (result.value is None) == (result.error is not None) or result.value is not None
     if result.value is not None:
         assert not (isinstance(result.value, float) and math.isnan(result.value))
+
+
+@pytest.mark.parametrize("text", ["万" * 3000, "亿万" * 3000, "一" * 3000, "十" * 3000, "1" * 3000 + "元", "约" * 3000])
+@pytest.mark.parametrize("label", ["MONEY", "COUNT", "PERCENT", "RATE"])
+def test_long_spans_never_raise(text, label):
+    result = normalise(text, label, "同比下降", "以上")
+    assert (result.value is None) == (result.error is not None)
+
+
+@pytest.mark.parametrize(
+    "text,before,label",
+    [
+        ("约{}", "", "RATE"),
+        ("约{}3人", "", "COUNT"),
+        ("3倍", "是{}", "RATE"),
+        ("是{}3倍", "", "RATE"),
+        ("1{}元", "", "MONEY"),
+    ],
+)
+def test_long_spans_and_contexts_take_linear_time(text, before, label):
+    """A span or context eight times as long takes about eight times as long, not sixty-four."""
+    import time
+
+    def seconds(n: int) -> float:
+        repeat = text[text.index("{") - 1] if "{" in text else before[before.index("{") - 1]
+        span, context = (t.replace(repeat + "{}", repeat * n) for t in (text, before))
+        start = time.perf_counter()
+        normalise(span, label, context, "以上" * n)
+        return time.perf_counter() - start
+
+    seconds(500)  # warm up
+    assert seconds(16000) < 24 * min(seconds(2000) for _ in range(3)) + 0.02
 
 
 def test_check_normaliser_reports_disagreements(tmp_path):

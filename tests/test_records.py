@@ -3,13 +3,12 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 import spacy
 
 import zh_metrics
+from conftest import invoke
 from zh_metrics.api import ModelNotFound
 from zh_metrics.records import extract_document
 
@@ -19,10 +18,6 @@ REPORT = (
     "\n"
     "开展“断卡”行动以来,冻结资金3.2亿元,发案数同比下降3.1%。\n"
 )
-
-
-def cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, text=True, input=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -97,16 +92,16 @@ def test_empty_text_gives_no_records(nlp):
 def test_cli_extract_formats_and_output_file(ruler_pipeline, tmp_path):
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf8")
-    jsonl = cli("extract", str(report), "--model", str(ruler_pipeline))
-    assert jsonl.returncode == 0, jsonl.stderr
+    jsonl = invoke("extract", str(report), "--model", str(ruler_pipeline))
+    assert jsonl.exit_code == 0, jsonl.stderr
     rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert [r["text"] for r in rows] == ["202起", "176人", "3.2亿元", "3.1%"]
     assert {r["organisation"] for r in rows} == {"晋城市公安局"} and rows[2]["campaign"] == "“断卡”行动"
     out = tmp_path / "records.csv"
-    assert cli("extract", str(report), "--model", str(ruler_pipeline), "-f", "csv", "-o", str(out)).returncode == 0
+    assert invoke("extract", str(report), "--model", str(ruler_pipeline), "-f", "csv", "-o", str(out)).exit_code == 0
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf8"))))
     assert table[0]["change_value"] == "1.3218" and table[0]["document"] == str(report)
-    shown = cli("extract", "-", "--model", str(ruler_pipeline), "-f", "table", stdin="破获案件202起")
+    shown = invoke("extract", "-", "--model", str(ruler_pipeline), "-f", "table", input="破获案件202起")
     assert shown.stdout.splitlines()[0].startswith("indicator") and "202" in shown.stdout
 
 
@@ -114,17 +109,17 @@ def test_cli_extract_bad_input_names_file_and_line_and_writes_nothing(ruler_pipe
     out = tmp_path / "out.jsonl"
     english = tmp_path / "en.txt"
     english.write_text("\n\nonly English here\n", encoding="utf8")
-    result = cli("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
-    assert result.returncode == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
-    broken = tmp_path / "gbk.txt"
+    result = invoke("extract", str(english), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.exit_code == 1 and f"{english}:3: text: no Chinese characters" in result.stderr
+    broken = tmp_path / "mixed.txt"  # UTF-8, then GBK: no one encoding reads it
     broken.write_bytes("第一行\n".encode() + "第二行".encode("gbk"))
-    result = cli("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
-    assert result.returncode == 1 and f"{broken}:2: file: not UTF-8" in result.stderr
+    result = invoke("extract", str(broken), "--model", str(ruler_pipeline), "-o", str(out))
+    assert result.exit_code == 1 and f"{broken}:2: not text in UTF-8, GB18030/GBK or Big5" in result.stderr
     assert not out.exists() and "Traceback" not in result.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf8")
-    result = cli("extract", str(empty), "--model", str(ruler_pipeline))
-    assert result.returncode == 0 and result.stdout == ""
+    result = invoke("extract", str(empty), "--model", str(ruler_pipeline))
+    assert result.exit_code == 0 and result.stdout == ""
 
 
 def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
@@ -132,8 +127,8 @@ def test_cli_extract_a_one_megabyte_document(ruler_pipeline, tmp_path):
     sentence = "破获电信网络诈骗案件202起,环比上升132.18%。"
     big.write_text(sentence * (1_000_000 // len(sentence.encode("utf8")) + 1), encoding="utf8")
     assert big.stat().st_size > 1_000_000
-    result = cli("extract", str(big), "--model", str(ruler_pipeline), "-f", "csv")
-    assert result.returncode == 0, result.stderr[-500:]
+    result = invoke("extract", str(big), "--model", str(ruler_pipeline), "-f", "csv")
+    assert result.exit_code == 0, result.stderr[-500:]
     assert result.stdout.count("\n") - 1 == big.read_text(encoding="utf8").count("202起")
 
 
@@ -147,8 +142,8 @@ def test_cli_predict_writes_prodigy_tasks(ruler_pipeline, tmp_path):
         encoding="utf8",
     )
     out = tmp_path / "out.jsonl"
-    result = cli("predict", str(ruler_pipeline), str(source), str(out))
-    assert result.returncode == 0, result.stderr
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(out))
+    assert result.exit_code == 0, result.stderr
     (task,) = [json.loads(line) for line in out.read_text(encoding="utf8").splitlines()]
     assert (
         task["meta"] == {"source": str(source), "line": 1, "id": "x"}
@@ -180,8 +175,8 @@ def test_cli_predict_bad_line(ruler_pipeline, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "好"}\n{"text": 3}\n{oops\n', encoding="utf8")
     out = tmp_path / "out.jsonl"
-    result = cli("predict", str(ruler_pipeline), str(source), str(out))
-    assert result.returncode == 1 and not out.exists()
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(out))
+    assert result.exit_code == 1 and not out.exists()
     assert f"{source}:2: text:" in result.stderr and f"{source}:3: json:" in result.stderr
 
 
@@ -193,13 +188,13 @@ def test_pipeline_loads_with_spacy_load(ruler_pipeline):
 def test_cli_extract_date_settles_relative_periods(ruler_pipeline, tmp_path):
     report = tmp_path / "report.txt"
     report.write_text("今年以来,晋城市公安局破获案件202起。\n", encoding="utf8")
-    result = cli("extract", str(report), "--model", str(ruler_pipeline), "--date", "2025-07-15")
-    assert result.returncode == 0, result.stderr
+    result = invoke("extract", str(report), "--model", str(ruler_pipeline), "--date", "2025-07-15")
+    assert result.exit_code == 0, result.stderr
     (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (row["period"], row["period_start"], row["period_end"]) == ("今年以来", "2025-01-01", "2025-07-15")
     assert (row["organisation"], row["organisation_start"]) == ("晋城市公安局", 5)
-    bad = cli("extract", str(report), "--model", str(ruler_pipeline), "--date", "July 2025")
-    assert bad.returncode == 1 and bad.stderr.startswith("--date: not an ISO date") and "Traceback" not in bad.stderr
+    bad = invoke("extract", str(report), "--model", str(ruler_pipeline), "--date", "July 2025")
+    assert bad.exit_code == 2 and "--date" in bad.stderr
 
 
 def test_cli_predict_tasks_carry_records_dated_by_meta(ruler_pipeline, tmp_path):
@@ -207,13 +202,13 @@ def test_cli_predict_tasks_carry_records_dated_by_meta(ruler_pipeline, tmp_path)
     task = {"text": "今年以来,破获案件202起。", "meta": {"date": "2025-07-15"}}
     source.write_text(json.dumps(task, ensure_ascii=False) + "\n", encoding="utf8")
     out = tmp_path / "out.jsonl"
-    assert cli("predict", str(ruler_pipeline), str(source), str(out)).returncode == 0
+    assert invoke("predict", "-m", str(ruler_pipeline), str(source), str(out)).exit_code == 0
     (record,) = json.loads(out.read_text(encoding="utf8"))["records"]
     assert (record["figure"], record["start"], record["end"], record["indicator"]) == ("202起", 9, 13, "破获案件")
     assert (record["period"], record["period_start"]) == ("今年以来", "2025-01-01")
     source.write_text(json.dumps({"text": "破获案件202起", "meta": {"date": "soon"}}) + "\n", encoding="utf8")
-    result = cli("predict", str(ruler_pipeline), str(source), str(tmp_path / "none.jsonl"))
-    assert result.returncode == 1 and f"{source}:1: meta.date:" in result.stderr
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(tmp_path / "none.jsonl"))
+    assert result.exit_code == 1 and f"{source}:1: meta.date:" in result.stderr
     assert not (tmp_path / "none.jsonl").exists()
 
 
@@ -239,10 +234,10 @@ def test_evaluate_records_scores_exact_and_character_f1(ruler_pipeline, tmp_path
     result = evaluate_records(zh_metrics.load(ruler_pipeline), texts, records)
     assert (result["figures"], result["indicator_exact"], result["period_exact"]) == (2, 1.0, 0.5)
     assert result["period_char_f1"] == pytest.approx((1 + 2 * 0.25 * 0.5 / 0.75) / 2)
-    shown = cli("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
-    assert shown.returncode == 0 and "period        0.500    0.667" in shown.stdout
+    shown = invoke("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert shown.exit_code == 0 and "period        0.500    0.667" in shown.stdout
     records.write_text(json.dumps({"text": "别的", "records": []}) + "\n", encoding="utf8")
-    bad = cli("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
-    assert bad.returncode == 1 and f"{records}:1: text:" in bad.stderr and "Traceback" not in bad.stderr
-    missing = cli("evaluate-records", str(tmp_path / "no.jsonl"), str(records), "--skip-missing")
-    assert missing.returncode == 0 and "not found, skipped" in missing.stdout
+    bad = invoke("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert bad.exit_code == 1 and f"{records}:1: text:" in bad.stderr
+    missing = invoke("evaluate-records", str(tmp_path / "no.jsonl"), str(records), "--skip-missing")
+    assert missing.exit_code == 0 and "not found, skipped" in missing.stdout

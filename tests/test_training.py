@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run, train
+from conftest import invoke, run, train
 
 
 def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
@@ -16,7 +16,7 @@ def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
         result.stdout.strip()
         == "['tok2vec', 'ner', 'release_tensor', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
     )
-    scores = run("-m", "zh_metrics", "evaluate", str(model), str(tiny_corpus / "dev.jsonl"))
+    scores = invoke("evaluate", str(tiny_corpus / "dev.jsonl"), "-m", str(model))
     assert "micro" in scores.stdout and "COUNT" in scores.stdout and "HAS_CHANGE" in scores.stdout
     linker_state = (model / "change_linker" / "model.json").read_text(encoding="utf8")
     assert linker_state.startswith("{") and '"weights"' in linker_state

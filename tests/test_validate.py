@@ -1,9 +1,8 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
+from conftest import invoke
 from zh_metrics.corpus.markup import read_markup
 from zh_metrics.corpus.tasks import make_span, make_task
 from zh_metrics.corpus.validate import check_task, lint_task, validate_files
@@ -147,25 +146,21 @@ def test_lint_leaves_traps_alone(tmp_path):
     assert validate_files([path]) == []
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "zh_metrics", *args], capture_output=True, text=True)
-
-
 def test_cli_exit_codes_and_strict(tmp_path):
     good = write(tmp_path / "train.jsonl", [good_task()])
-    assert run_cli("validate", str(good)).returncode == 0
+    assert invoke("validate", str(good)).exit_code == 0
     warned = tmp_path / "w.txt"
     warned.write_text("## doc d-1 court\n[警方](ORG)提醒。\n", encoding="utf8")
-    assert run_cli("validate", str(warned)).returncode == 0
-    strict = run_cli("validate", "--strict", str(warned))
-    assert strict.returncode == 1 and f"{warned}:2: spans[0]: warning:" in strict.stdout
+    assert invoke("validate", str(warned)).exit_code == 0
+    strict = invoke("validate", "--strict", str(warned))
+    assert strict.exit_code == 1 and f"{warned}:2: spans[0]: warning:" in strict.stdout
     bad = write(tmp_path / "dev.jsonl", ["{nope"])
-    result = run_cli("validate", str(bad))
-    assert result.returncode == 1 and f"{bad}:1: json:" in result.stdout and "Traceback" not in result.stderr
+    result = invoke("validate", str(bad))
+    assert result.exit_code == 1 and f"{bad}:1: json:" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_markup_flag_reads_any_suffix(tmp_path):
     path = tmp_path / "batch.markup"
     path.write_text("## doc d-1 court\n审结案件[3件](COUNT)。\n", encoding="utf8")
-    assert run_cli("validate", "--markup", str(path)).returncode == 0
-    assert run_cli("validate", str(path)).returncode == 1
+    assert invoke("validate", "--markup", str(path)).exit_code == 0
+    assert invoke("validate", str(path)).exit_code == 1

@@ -1,4 +1,5 @@
-"""Corpus commands: validate, stats, author, convert, select, import."""
+"""Corpus commands: validate, stats, author, convert, and the annotation loop: select, predict,
+import."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from pathlib import Path
 
 import typer
 
-from ..corpus.jsonl import read_jsonl_lines, read_tasks
-from ..corpus.tasks import CorpusError, doc_id, is_dev_document
-from ..files import write_atomic, write_jsonl_atomic
-from .common import app, fail, load_model
+from ..corpus.tasks import CorpusError
+from .common import app, fail, load_model, model_option, reporting_bad_input
 
 
 @app.command()
@@ -39,10 +38,8 @@ def stats(
     """Print the corpus figures against their targets."""
     from ..corpus.stats import format_stats, meets_targets, stats_for_paths
 
-    try:
+    with reporting_bad_input():
         result = stats_for_paths(paths)
-    except CorpusError as error:
-        fail(str(error))
     typer.echo(format_stats(result))
     missing = meets_targets(result["corpus"])
     if check and missing:
@@ -54,97 +51,83 @@ def author(
     src: Path = typer.Argument(..., help="Folder of markup files (*.txt)"),
     train: Path = typer.Option(Path("corpus/train.jsonl"), help="Canonical train JSONL to (re)write"),
     dev: Path = typer.Option(Path("corpus/dev.jsonl"), help="Canonical dev JSONL to (re)write"),
-    dev_percent: int = typer.Option(15, help="Share of documents that go to dev"),
+    dev_percent: int = typer.Option(15, min=0, max=100, help="Share of documents that go to dev"),
 ) -> None:
     """Convert the team's markup into the canonical JSONL, split by document.
 
     Tasks in the JSONL that did not come from markup (imported reviews) are kept as they are.
     """
-    from ..corpus.validate import validate_files
+    from ..corpus.build import author_corpus
 
-    files = sorted(src.glob("*.txt"))
-    if not files:
-        fail(f"{src}: no markup files (*.txt)")
-    errors = [p for p in validate_files(files, lint=False) if p.severity == "error"]
-    if errors:
-        for problem in errors:
-            typer.echo(str(problem), err=True)
-        fail(f"{len(errors)} error(s): nothing written")
-    parts: dict[str, list[dict]] = {"train": [], "dev": []}
-    for path in files:
-        for _, task in read_tasks(path):
-            parts["dev" if is_dev_document(doc_id(task), dev_percent) else "train"].append(task)
-    for name, path in (("train", train), ("dev", dev)):
-        kept = []
-        if path.exists():
-            try:
-                kept = [
-                    t
-                    for _, t in read_jsonl_lines(path)
-                    if not str((t.get("meta") or {}).get("source", "")).startswith("markup:")
-                ]
-            except CorpusError as error:
-                fail(f"{error}: fix or remove it first; nothing written")
-        n = write_jsonl_atomic(path, parts[name] + kept)
-        typer.echo(f"{path}: {n} tasks ({len(parts[name])} from markup, {len(kept)} kept)")
+    with reporting_bad_input():
+        written = author_corpus(src, train, dev, dev_percent)
+    for authored in written:
+        typer.echo(str(authored))
 
 
 @app.command()
 def convert(
-    input_path: Path = typer.Argument(..., help="Canonical JSONL"),
-    output_path: Path = typer.Argument(..., help="Output .spacy (DocBin)"),
+    input_path: Path = typer.Argument(..., metavar="IN.jsonl", help="Canonical JSONL"),
+    output_path: Path = typer.Argument(..., metavar="OUT.spacy", help="DocBin to write (atomically)"),
 ) -> None:
-    """JSONL tasks to a spaCy DocBin for training and evaluation (written atomically)."""
-    import spacy
-    from spacy.tokens import DocBin
+    """JSONL tasks to a spaCy DocBin for training and evaluation."""
+    from ..corpus.build import convert_file
 
-    from ..corpus.tasks import task_to_doc
-
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1"}}})
-    db = DocBin(store_user_data=True)
-    try:
-        for line, task in read_jsonl_lines(input_path):
-            try:
-                db.add(task_to_doc(nlp.vocab, task))
-            except (KeyError, TypeError, ValueError) as err:
-                fail(f"{input_path}:{line}: spans: {err}; run `python -m zh_metrics validate` first")
-    except CorpusError as error:
-        fail(str(error))
-    write_atomic(output_path, db.to_bytes())
-    typer.echo(f"{output_path}: {len(db)} docs")
+    with reporting_bad_input():
+        n_docs = convert_file(input_path, output_path)
+    typer.echo(f"{output_path}: {n_docs} docs")
 
 
 @app.command("select")
 def select_command(
-    raw: list[str] = typer.Argument(..., help="Raw reports: .txt files, folders, or JSONL with `text`"),
-    n: int = typer.Option(200, "--n", help="How many paragraphs to pick"),
-    out: Path = typer.Option(..., "--out", help="Prodigy tasks to write (atomically)"),
-    model: Path | None = typer.Option(None, help="Trained pipeline (default: the project's training/model-best)"),
+    raw: list[str] = typer.Argument(
+        ..., help="Raw reports: .txt/.html/.pdf/.docx files, folders, JSONL with `text`, or - for stdin"
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="Prodigy tasks to write (atomically)"),
+    n: int = typer.Option(200, "--n", min=1, help="How many paragraphs to pick"),
+    model: Path | None = model_option(),
     corpus: list[Path] = typer.Option(
         [Path("corpus/train.jsonl"), Path("corpus/dev.jsonl")], help="Corpus files whose near-duplicates are skipped"
     ),
+    batch_size: int = typer.Option(64, min=1, help="Paragraphs per batch in nlp.pipe"),
 ) -> None:
     """Pick the paragraphs the model is least sure of, pre-annotated for ner.manual / rel.manual."""
-    from ..corpus.annotate import select
-    from ..documents import read_documents
+    from ..corpus.annotate import select_file
 
-    documents, problems = read_documents(raw)
-    if problems:
-        for problem in problems:
-            typer.echo(problem, err=True)
-        fail(f"{len(problems)} problem(s) in the input: nothing written")
-    corpus_texts: list[str] = []
-    for path in corpus:
-        if path.exists():
-            try:
-                corpus_texts.extend(t.get("text", "") for _, t in read_jsonl_lines(path))
-            except CorpusError as error:
-                fail(str(error))
-    paragraphs = [(name.split(":")[0], line, text) for name, paras in documents for line, text in paras]
     nlp = load_model(model)
-    tasks = select(nlp, paragraphs, corpus_texts, n)
-    write_jsonl_atomic(out, tasks)
-    typer.echo(f"{out}: {len(tasks)} tasks picked from {len(paragraphs)} paragraphs")
+    with reporting_bad_input():
+        n_tasks, n_paragraphs = select_file(nlp, raw, output, corpus, n, batch_size)
+    typer.echo(f"{output}: {n_tasks} tasks picked from {n_paragraphs} paragraphs")
+
+
+@app.command()
+def predict(
+    paths: list[Path] = typer.Argument(
+        ...,
+        metavar="IN.jsonl OUT.jsonl",
+        help="JSONL tasks with `text`, and the Prodigy JSONL to write (atomically). "
+        "The older form `predict MODEL IN.jsonl OUT.jsonl` still works.",
+        show_default=False,
+    ),
+    model: Path | None = model_option(),
+    batch_size: int = typer.Option(64, min=1, help="Texts per batch in nlp.pipe"),
+) -> None:
+    """Annotate tasks: spans with normalised values and HAS_CHANGE relations, as Prodigy JSONL."""
+    from ..corpus.annotate import predict_file
+
+    if len(paths) == 3 and model is None:
+        model, *paths = paths
+    elif len(paths) == 3:
+        fail("predict: the pipeline is either --model or the first of three arguments, not both", code=2)
+    if len(paths) != 2:
+        fail(f"predict: expected IN.jsonl OUT.jsonl (or MODEL IN.jsonl OUT.jsonl), got {len(paths)} path(s)", code=2)
+    input_path, output_path = paths
+    nlp = load_model(model)
+    with reporting_bad_input():
+        tasks = predict_file(nlp, input_path, output_path, batch_size)
+    n_spans = sum(len(task["spans"]) for task in tasks)
+    n_relations = sum(len(task["relations"]) for task in tasks)
+    typer.echo(f"{output_path}: {len(tasks)} tasks, {n_spans} spans, {n_relations} relations")
 
 
 @app.command("import")

@@ -1,8 +1,10 @@
-"""The annotation loop: pick the paragraphs the model is least sure of, pre-annotate them as
-Prodigy tasks, and import reviewed tasks back into the corpus."""
+"""The annotation loop: pick the paragraphs the model is least sure of (`select`) or take
+given ones (`predict`), pre-annotate them as Prodigy tasks, and import reviewed tasks back
+into the corpus (`import`)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +13,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..documents import read_documents
 from ..files import write_jsonl_atomic
 from ..pipeline.link import rate_pairs
-from .jsonl import read_jsonl_lines
-from .tasks import CorpusError, make_span, make_task, prediction_task, set_hashes
+from ..progress import progress
+from ..records import extract_document, parse_date, task_record
+from .jsonl import read_jsonl_lines, read_text_tasks
+from .tasks import CorpusError, InputErrors, make_span, make_task, prediction_task, set_hashes
 from .validate import Problem, check_task
 
 SHINGLE = 8
@@ -85,7 +90,7 @@ def select(
         if text not in seen:
             seen.add(text)
             fresh.append((source, line, text))
-    docs = list(nlp.pipe((text for _, _, text in fresh), batch_size=batch_size))
+    docs = list(progress(nlp.pipe((text for _, _, text in fresh), batch_size=batch_size), len(fresh), "select"))
     prepared = (
         [nlp.get_pipe("tok2vec")(nlp.make_doc(doc.text)) for doc in docs]
         if "tok2vec" in nlp.pipe_names
@@ -103,6 +108,63 @@ def select(
         )
         for (source, line, _), doc, margin, certainty in ranked[:n]
     ]
+
+
+def select_file(
+    nlp: Language, raw: Iterable[str], output: Path, corpus: Iterable[Path], n: int, batch_size: int = 64
+) -> tuple[int, int]:
+    """`select` on the paragraphs of the reports `raw` (files of every format zh_metrics.documents
+    reads, folders, JSONL with `text`, `-` for standard input), skipping near-duplicates of the
+    corpus files that exist; writes the tasks to `output` and returns (tasks written, paragraphs
+    read). Unreadable reports or corpus files raise before anything is written."""
+    documents, problems = read_documents(raw)
+    if problems:
+        raise InputErrors(problems, "the input")
+    corpus_texts: list[str] = []
+    for path in corpus:
+        if path.exists():
+            corpus_texts.extend(task.get("text", "") for _, task in read_jsonl_lines(path))
+    # where a paragraph came from: its line in the file, else (PDF, HTML, DOCX) its number
+    paragraphs = [
+        (document.name.split(":")[0], paragraph.line or paragraph.number, paragraph.text)
+        for document in documents
+        for paragraph in document.paragraphs
+    ]
+    tasks = select(nlp, paragraphs, corpus_texts, n, batch_size)
+    write_jsonl_atomic(output, tasks)
+    return len(tasks), len(paragraphs)
+
+
+def task_dates(path: Path, tasks: list[tuple[int, dict[str, Any]]]) -> list[datetime.date | None]:
+    """Each task's `meta.date`, which its relative periods (今年以来) count from; a date that is
+    not ISO raises InputErrors naming its line, before anything is written."""
+    dates, problems = [], []
+    for line, task in tasks:
+        try:
+            dates.append(parse_date((task.get("meta") or {}).get("date")))
+        except ValueError as err:
+            problems.append(f"{path}:{line}: meta.date: {err}")
+    if problems:
+        raise InputErrors(problems, path)
+    return dates
+
+
+def predict_file(nlp: Language, input_path: Path, output_path: Path, batch_size: int = 64) -> list[dict[str, Any]]:
+    """Pre-annotate every task of `input_path` (JSONL with `text`) as a Prodigy task for
+    ner.manual/rel.manual (see `prediction_task`), keeping the task's own fields and meta with
+    its source and line, and the task's `records` (dated by its `meta.date`); written to
+    `output_path`. A bad line raises before anything is written."""
+    tasks = read_text_tasks(input_path)
+    dates = task_dates(input_path, tasks)
+    docs = nlp.pipe((task["text"] for _, task in tasks), batch_size=batch_size)
+    predicted = []
+    for (line, task), doc, date in zip(tasks, progress(docs, len(tasks), "predict"), dates):
+        found = prediction_task(doc, {"source": str(input_path), "line": line, **(task.get("meta") or {})})
+        found["records"] = [task_record(metric) for metric in extract_document([doc], date=date)]
+        own = {key: value for key, value in task.items() if key not in found and not key.startswith("_")}
+        predicted.append({**own, **found})
+    write_jsonl_atomic(output_path, predicted)
+    return predicted
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 import srsly
 
 from .markup import read_markup
-from .tasks import CorpusError, ErrorHandler, handle_error
+from .tasks import CorpusError, ErrorHandler, InputErrors, handle_error
 
 
 def read_jsonl_lines(path: str | Path, on_error: ErrorHandler | None = None) -> Iterator[tuple[int, Any]]:
@@ -32,6 +32,24 @@ def read_jsonl_lines(path: str | Path, on_error: ErrorHandler | None = None) -> 
                     handle_error(CorpusError(path, lineno, "json", f"invalid JSON ({err})"), on_error)
         except UnicodeDecodeError as err:
             raise CorpusError(path, lineno + 1, "file", f"not UTF-8 text ({err.reason})") from None
+
+
+def read_text_tasks(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line, task) for JSONL tasks that each have a string `text`; raises InputErrors naming
+    every bad line, so that a run stops before any output is written."""
+    problems: list[CorpusError] = []
+    tasks: list[tuple[int, dict[str, Any]]] = []
+    try:
+        for line, task in read_jsonl_lines(path, on_error=problems.append):
+            if not isinstance(task, dict) or not isinstance(task.get("text"), str):
+                problems.append(CorpusError(str(path), line, "text", "missing or not a string"))
+            else:
+                tasks.append((line, task))
+    except CorpusError as error:
+        problems.append(error)
+    if problems:
+        raise InputErrors(problems, path)
+    return tasks
 
 
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:

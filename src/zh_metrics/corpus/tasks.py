@@ -18,7 +18,7 @@ from spacy.vocab import Vocab
 
 from ..pipeline.vocabulary import REL_LABEL, VALUE_LABELS
 
-SPAN_FIELDS = ("value", "unit", "qualifier", "basis", "value_max", "value_error")
+SPAN_FIELDS = ("value", "unit", "qualifier", "basis", "value_max", "currency", "value_error")
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=None)
@@ -37,6 +37,15 @@ class CorpusError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class InputErrors(Exception):
+    """Problems found in an input before anything was written, each a line naming its file,
+    line and field; a command prints them all, not just the first."""
+
+    def __init__(self, problems: Iterable[object], source: object) -> None:
+        self.problems = [str(problem) for problem in problems]
+        super().__init__(f"{len(self.problems)} problem(s) in {source}: nothing written")
 
 
 ErrorHandler = Callable[[CorpusError], None]

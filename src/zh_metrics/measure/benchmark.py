@@ -9,7 +9,7 @@ import itertools
 import multiprocessing
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,7 @@ def run_benchmark(
 
 
 def measure_pipeline(
-    model: str | Path,
+    model: str | Path | None,
     paragraphs: list[str],
     n_texts: int,
     stream_docs: int,
@@ -184,3 +184,46 @@ def format_benchmark(name: str, result: dict[str, Any]) -> str:
             f"({last[1] - first[1]:+.0f} MB)"
         )
     return "\n".join(lines)
+
+
+def benchmark(
+    model: Path | None,
+    reference: Path | None,
+    texts: Path,
+    n_texts: int = 2000,
+    stream_docs: int = 100_000,
+    batch_size: int = 256,
+    score_on: Iterable[Path] = (),
+) -> Iterator[str]:
+    """The benchmark command: the pipeline at `model` (None: the project's) measured in a fresh
+    process on texts made from the corpus file `texts`, with its micro F on each of `score_on`
+    that exists; with `reference`, that pipeline measured the same way, as spaCy ships it and
+    again multiplying through numpy's BLAS (as the pipeline does with `zh_metrics.numpy_blas.v1`),
+    so that the ratio is also given like for like. Yields the report a block at a time, as each
+    pipeline is measured, then the ratios."""
+    from ..api import DEFAULT_MODEL
+
+    paragraphs = corpus_paragraphs(texts)
+    golds = tuple(gold for gold in score_on if gold.exists())
+    runs: list[tuple[str, Path | None, dict[str, Any]]] = [("pipeline", model, {"stream_docs": stream_docs})]
+    if reference is not None:
+        runs += [
+            ("reference", reference, {"stream_docs": 0}),
+            ("reference on numpy's BLAS", reference, {"stream_docs": 0, "numpy_blas": True, "only_one_process": True}),
+        ]
+    measured = {}
+    for name, path, options in runs:
+        result = in_fresh_process(
+            measure_pipeline, path, paragraphs, n_texts, batch_size=batch_size, score_on=golds, **options
+        )
+        measured[name] = result
+        if "two_processes" in result:
+            scores = [f"micro F on {gold}: {f_score:.3f}" for gold, f_score in result["micro_f"].items()]
+            yield "\n".join([format_benchmark(f"{name}: {path or DEFAULT_MODEL}", result), *scores])
+        else:
+            yield f"== {name}, one process: {result['one_process']['chars_per_s']:,.0f} chars/s"
+    pipeline_speed = measured["pipeline"]["one_process"]["chars_per_s"]
+    for name in ("reference", "reference on numpy's BLAS"):
+        if name in measured:
+            ratio = pipeline_speed / measured[name]["one_process"]["chars_per_s"]
+            yield f"pipeline / {name}, one process: {ratio:.2f}x characters per second"

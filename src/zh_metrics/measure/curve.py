@@ -11,6 +11,7 @@ from typing import Any
 import spacy
 import srsly
 
+from ..corpus.build import convert_file
 from ..corpus.jsonl import read_jsonl_lines
 from ..corpus.tasks import doc_id
 from ..files import write_atomic, write_jsonl_atomic
@@ -30,13 +31,13 @@ def learning_curve(
     """Train one model per fraction with the project's config and score it on `eval_path`."""
     tasks = [t for _, t in read_jsonl_lines(train)]
     dev_spacy = out_dir / "dev.spacy"
-    _convert(dev, dev_spacy)
+    convert_file(dev, dev_spacy)
     points = []
     for fraction in fractions:
         part = out_dir / f"train-{int(fraction * 100)}"
         subset = corpus_share(tasks, fraction)
         write_jsonl_atomic(part / "train.jsonl", subset)
-        _convert(part / "train.jsonl", part / "train.spacy")
+        convert_file(part / "train.jsonl", part / "train.spacy")
         subprocess.run(
             [
                 sys.executable,
@@ -66,7 +67,3 @@ def learning_curve(
         )
         write_atomic(out_dir / "curve.json", srsly.json_dumps(points, indent=2))
     return points
-
-
-def _convert(source: Path, target: Path) -> None:
-    subprocess.run([sys.executable, "-m", "zh_metrics", "convert", str(source), str(target)], check=True)

@@ -1,9 +1,9 @@
-"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities."""
+"""Score a pipeline on annotated JSONL: per-label precision, recall and F of the entities and
+of HAS_CHANGE, through the one scoring path (`measure.scoring`)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +13,29 @@ from spacy.language import Language
 from spacy.training import Example
 
 from ..corpus.jsonl import read_jsonl_lines
-from ..corpus.tasks import task_to_doc
+from ..corpus.tasks import CorpusError, task_to_doc
+from ..corpus.validate import check_task
 from ..files import write_atomic
 from ..pipeline.normalise import FigureNormaliser
 from ..pipeline.vocabulary import LABELS
+from .scoring import predict_examples, spacy_scores, values_agree
 
 
-def load_examples(nlp: Language, path: str | Path) -> list[Example]:
-    """Gold tasks as Examples: the reference keeps one token per character, and spaCy's
-    alignment maps it onto whatever the pipeline's tokenizer makes of the same text."""
-    examples = []
-    for _, task in read_jsonl_lines(path):
-        reference = task_to_doc(nlp.vocab, task)
-        examples.append(Example(nlp.make_doc(task["text"]), reference))
-    return examples
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    """The tasks of a gold file; the first structural problem raises CorpusError naming it."""
+    tasks = []
+    for line, task in read_jsonl_lines(path):
+        problems = check_task(task, str(path), line)
+        if problems:
+            raise CorpusError(problems[0].path, problems[0].line, problems[0].field, problems[0].message)
+        tasks.append(task)
+    return tasks
 
 
 def score_file(nlp: Language, path: str | Path) -> dict[str, Any]:
-    examples = load_examples(nlp, path)
-    scores = nlp.evaluate(examples)
+    """spaCy's entity scores and the relation scores of the pipeline on one gold file."""
+    examples = predict_examples(nlp, read_gold(path), desc=f"score {Path(path).name}")
+    scores = spacy_scores(examples)
     per_type = scores.get("ents_per_type") or {}
     return {
         "path": str(path),
@@ -91,17 +95,40 @@ def check_normaliser(path: str | Path) -> tuple[int, list[str]]:
                 continue
             compared += 1
             gold_value, gold_unit = span.get("value"), span.get("unit")
-            if gold_value is None:
-                ok = ent._.value is None
-            else:
-                ok = (
-                    ent._.value is not None
-                    and math.isclose(ent._.value, gold_value, rel_tol=1e-9, abs_tol=1e-12)
-                    and ent._.unit == gold_unit
-                )
-            if not ok:
+            if not values_agree(ent._.value, ent._.unit, gold_value, gold_unit):
                 disagreements.append(
                     f"{path}:{line}: {ent.label_} [{ent.text}] gold {gold_value} {gold_unit!r}, "
                     f"normaliser {ent._.value} {ent._.unit!r}{' (' + ent._.value_error + ')' if ent._.value_error else ''}"
                 )
     return compared, disagreements
+
+
+def evaluate_files(
+    nlp: Language, gold: Sequence[Path], also: Sequence[Path] = (), output_dir: Path | None = None
+) -> dict[Path, dict[str, Any] | None]:
+    """`score_file` on each gold file, and on each of `also` that exists (None for the others);
+    with `output_dir`, one <name>.json of scores per file there (the shared real reports, in a
+    folder `data`, as shared_<name>.json). A missing or broken gold file raises CorpusError."""
+    results: dict[Path, dict[str, Any] | None] = {}
+    missing = [path for path in also if not path.exists()]
+    for path in [*gold, *also]:
+        if path in missing:
+            results[path] = None
+            continue
+        results[path] = result = score_file(nlp, path)
+        if output_dir is not None:
+            name = path.stem if path.parent.name != "data" else f"shared_{path.stem}"
+            save_scores(result, output_dir / f"{name}.json")
+    return results
+
+
+def check_normaliser_files(paths: Sequence[Path]) -> list[str]:
+    """`check_normaliser` on each file: every disagreement, then per file how many figure spans
+    agree. A missing or broken file raises CorpusError."""
+    lines = []
+    for path in paths:
+        compared, disagreements = check_normaliser(path)
+        agreed = compared - len(disagreements)
+        share = f"{agreed / compared:.2%}" if compared else "n/a"
+        lines += [*disagreements, f"{path}: value and unit agree on {agreed}/{compared} figure spans ({share})"]
+    return lines

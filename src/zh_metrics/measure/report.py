@@ -1,231 +1,180 @@
 """The evaluation report: how far to trust the output, measured on gold files in one run.
 
-Scoring works on tasks (gold and predicted, same texts), so the numbers can be checked by
-hand on small cases; rendering writes Markdown, HTML and PNG figures.
+Every number comes from `measure.scoring`. The report opens with a summary on the real reports
+(each figure with its 95% bootstrap interval and the rule baseline beside it), then gives per
+label, per domain and per set the scores, and shows the errors as sentences with the gold and
+the predicted spans highlighted (displaCy). It is written as Markdown (`report.md`, whose
+summary also fills the README) and as one self-contained HTML page (`report.html`, made by
+markdown-it-py, figures inline) that fits a 1280-pixel screen.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import math
+import re
 import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spacy import displacy
+from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from ..corpus.tasks import prediction_task, task_to_doc
+from ..corpus.tasks import task_to_doc
 from ..files import write_atomic
-from ..pipeline.vocabulary import LABELS, VALUE_LABELS
+from ..pipeline.link import sentence_bounds
+from ..pipeline.vocabulary import LABELS, NAME_LABELS, VALUE_LABELS
+from ..records import extract_document
+from .baseline import baseline_task
+from .evaluate import read_gold
+from .scoring import (
+    ERROR_KINDS,
+    RELATION_F,
+    RESAMPLES,
+    ROW_FIELDS,
+    VALUE_ACCURACY,
+    Error,
+    Mark,
+    Measure,
+    ParagraphScore,
+    add_rows,
+    entity_f,
+    entity_total,
+    error_counts,
+    gold_examples,
+    link_gold_entities,
+    overlap_f,
+    relation_total,
+    row_accuracy,
+    score_paragraph,
+    worst_errors,
+)
 
-KIND_ORDER = ("label", "boundary+label", "missed", "spurious", "boundary")
+TEAM_DEV = "team dev split"
+REAL = "real reports"
+ABOUT = {
+    TEAM_DEV: "paragraphs held out from the team's own corpus",
+    REAL: "paragraphs of published reports, written by nobody on this team",
+}
+README_START = "<!-- report:summary -->"
+README_END = "<!-- /report:summary -->"
+LABEL_COLOURS = {
+    "ORG": "#7aecec",
+    "CAMPAIGN": "#bfeeb7",
+    "MONEY": "#e4e7d2",
+    "COUNT": "#feca74",
+    "PERCENT": "#c887fb",
+    "RATE": "#ff9561",
+    "INDICATOR": "#aa9cfc",
+    "PERIOD": "#9cc9cc",
+}
+HEAT_FLOOR = 0.5  # the heat map's colours span F from here to 1, where the domains differ
+CONTEXT = 60  # characters shown either side of an error when its sentence is longer
+PAGE_CSS = """
+body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:1180px;margin:1em auto;padding:0 16px;
+ line-height:1.45;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1em}
+td,th{border:1px solid #ccc;padding:2px 7px;text-align:right;vertical-align:top}
+td:first-child,th:first-child{text-align:left}
+th{background:#f3f3f3}
+img{max-width:100%;height:auto}
+code{word-break:break-all;background:#f6f6f6;padding:0 2px}
+details{margin:.4em 0}
+summary{cursor:pointer;font-weight:bold}
+.error{border-left:3px solid #ddd;margin:.6em 0;padding-left:.6em}
+.error .note{margin:0;font-size:.9em;color:#555}
+.error .who{display:inline-block;width:3.6em;font-size:.8em;color:#777}
+.error .entities{display:inline;line-height:2.3;word-break:break-all}
+"""
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "pred": n_pred, "gold": n_gold}
+class ReportError(Exception):
+    """A problem with an input of the report, in one line naming the file."""
 
 
 @dataclass
-class SpanError:
-    kind: str
-    gold: str | None
-    predicted: str | None
-    text: str
-    context: str
+class GoldSet:
+    """A gold file as the report names it."""
+
+    name: str
+    path: Path
+    records: Path | None = None
 
 
 @dataclass
-class SpanScores:
-    exact: dict[str, dict[str, float]]
-    overlap: dict[str, dict[str, float]]
-    micro_exact: dict[str, float]
-    micro_overlap: dict[str, float]
-    errors: list[SpanError]
-    error_counts: Counter
-    confusion: Counter = field(default_factory=Counter)
+class SetResult:
+    """The scored paragraphs of one gold set: the model end to end, the linker on the gold
+    entities, the rule baseline, JioNLP's money extractor (when installed)."""
 
+    gold: GoldSet
+    model: list[ParagraphScore]
+    linker_on_gold: list[ParagraphScore]
+    baseline: list[ParagraphScore]
+    jionlp: list[ParagraphScore] | None
+    chars_per_second: int | None
+    rows_note: str | None = None  # why rows are not scored; None when they are
 
-def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
-
-
-def score_spans(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]], labels: Iterable[str] = LABELS) -> SpanScores:
-    """Exact and overlapping P/R/F per label; every error classified as a boundary error, a
-    label error, both, a missed span or a spurious one."""
-    labels = list(labels)
-    counts: dict[str, Counter[str]] = {kind: Counter() for kind in ("tp", "pred", "gold", "otp_gold", "otp_pred")}
-    errors: list[SpanError] = []
-    confusion: Counter = Counter()
-    for gold_task, pred_task in pairs:
-        text = gold_task["text"]
-        gold = [s for s in gold_task.get("spans", []) if s["label"] in labels]
-        pred = [s for s in pred_task.get("spans", []) if s["label"] in labels]
-        exact = {(s["start"], s["end"], s["label"]) for s in gold} & {(s["start"], s["end"], s["label"]) for s in pred}
-
-        def context(s: dict[str, Any], text: str = text) -> str:
-            return (
-                text[max(0, s["start"] - 12) : s["start"]]
-                + "【"
-                + text[s["start"] : s["end"]]
-                + "】"
-                + text[s["end"] : s["end"] + 8]
-            )
-
-        for s in gold:
-            counts["gold"][s["label"]] += 1
-            if (s["start"], s["end"], s["label"]) in exact:
-                counts["tp"][s["label"]] += 1
-                confusion[(s["label"], s["label"])] += 1
-                continue
-            touching = [p for p in pred if _overlaps(s, p)]
-            if any(p["label"] == s["label"] for p in touching):
-                counts["otp_gold"][s["label"]] += 1
-            if not touching:
-                kind, other = "missed", None
-                confusion[(s["label"], "missed")] += 1
-            else:
-                p = touching[0]
-                same_offsets = (p["start"], p["end"]) == (s["start"], s["end"])
-                kind = "label" if same_offsets else ("boundary" if p["label"] == s["label"] else "boundary+label")
-                other = f"{p['label']} {text[p['start'] : p['end']]}"
-                confusion[(s["label"], p["label"])] += 1
-            errors.append(
-                SpanError(
-                    kind, f"{s['label']} {text[s['start'] : s['end']]}", other, text[s["start"] : s["end"]], context(s)
-                )
-            )
-        for p in pred:
-            counts["pred"][p["label"]] += 1
-            touching = [g for g in gold if _overlaps(p, g)]
-            if (p["start"], p["end"], p["label"]) not in exact and any(g["label"] == p["label"] for g in touching):
-                counts["otp_pred"][p["label"]] += 1
-            if not touching:
-                confusion[("spurious", p["label"])] += 1
-                errors.append(
-                    SpanError(
-                        "spurious",
-                        None,
-                        f"{p['label']} {text[p['start'] : p['end']]}",
-                        text[p["start"] : p["end"]],
-                        context(p),
-                    )
-                )
-    exact_scores = {label: _prf(counts["tp"][label], counts["pred"][label], counts["gold"][label]) for label in labels}
-    overlap_scores = {}
-    for label in labels:
-        o = _prf(0, counts["pred"][label], counts["gold"][label])
-        p_hits = counts["tp"][label] + counts["otp_pred"][label]
-        r_hits = counts["tp"][label] + counts["otp_gold"][label]
-        o["p"] = p_hits / o["pred"] if o["pred"] else 0.0
-        o["r"] = r_hits / o["gold"] if o["gold"] else 0.0
-        o["f"] = 2 * o["p"] * o["r"] / (o["p"] + o["r"]) if o["p"] + o["r"] else 0.0
-        overlap_scores[label] = o
-    tp, n_pred, n_gold = (sum(counts[k].values()) for k in ("tp", "pred", "gold"))
-    micro_exact = _prf(tp, n_pred, n_gold)
-    p_hits = tp + sum(counts["otp_pred"].values())
-    r_hits = tp + sum(counts["otp_gold"].values())
-    mp, mr = (p_hits / n_pred if n_pred else 0.0), (r_hits / n_gold if n_gold else 0.0)
-    micro_overlap = {"p": mp, "r": mr, "f": 2 * mp * mr / (mp + mr) if mp + mr else 0.0}
-    return SpanScores(
-        exact_scores, overlap_scores, micro_exact, micro_overlap, errors, Counter(e.kind for e in errors), confusion
-    )
-
-
-def relation_key(relation: dict[str, Any]) -> tuple[int, int, int, int]:
-    """A relation by the offsets of its two spans."""
-    head, child = relation["head_span"], relation["child_span"]
-    return head["start"], head["end"], child["start"], child["end"]
-
-
-def score_relations(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, float]:
-    """HAS_CHANGE P/R/F, relations matched by the offsets of both ends."""
-    tp = n_pred = n_gold = 0
-    for gold_task, pred_task in pairs:
-        gold = {relation_key(r) for r in gold_task.get("relations", [])}
-        pred = {relation_key(r) for r in pred_task.get("relations", [])}
-        tp, n_pred, n_gold = tp + len(gold & pred), n_pred + len(pred), n_gold + len(gold)
-    return _prf(tp, n_pred, n_gold)
-
-
-def value_accuracy(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    """Share of correctly found figure spans whose predicted value and unit equal the gold
-    ones (only spans whose gold annotation carries a value)."""
-    total = correct = 0
-    for gold_task, pred_task in pairs:
-        predicted = {(s["start"], s["end"], s["label"]): s for s in pred_task.get("spans", [])}
-        for s in gold_task.get("spans", []):
-            if s["label"] not in VALUE_LABELS or s.get("value") is None:
-                continue
-            p = predicted.get((s["start"], s["end"], s["label"]))
-            if p is None:
-                continue
-            total += 1
-            value = p.get("value")
-            correct += (
-                value is not None
-                and math.isclose(value, s["value"], rel_tol=1e-9, abs_tol=1e-12)
-                and p.get("unit") == s.get("unit")
-            )
-    return {"correct": correct, "total": total, "accuracy": correct / total if total else None}
-
-
-def worst_errors(errors: list[SpanError], n: int = 20) -> dict[str, list[SpanError]]:
-    """Up to `n` errors, label confusions first (they put a figure in the wrong column), then
-    boundary-and-label, missed, spurious and boundary errors; longer spans first in each kind."""
-    ranked = sorted(errors, key=lambda e: (KIND_ORDER.index(e.kind), -len(e.text)))[:n]
-    grouped: dict[str, list[SpanError]] = {}
-    for error in ranked:
-        grouped.setdefault(error.kind, []).append(error)
-    return grouped
+    @property
+    def name(self) -> str:
+        return self.gold.name
 
 
 # ---------------------------------------------------------------------------
-# Running the pipeline and the baselines on a gold file
+# Scoring the sets
 
 
-def evaluate_file(nlp, tasks: list[dict[str, Any]], jionlp: Any = None) -> dict[str, Any]:
-    """Model (end to end and linker on gold entities), rule baseline and JioNLP money on one gold set."""
-    from .baseline import baseline_task
+def name_sets(data: Sequence[Path], also: Sequence[Path], records: Path | None) -> list[GoldSet]:
+    """The first of `data` is the team dev split, the first of `also` the real reports (and
+    gets the record gold); any other file is called by its name."""
+    sets = [GoldSet(TEAM_DEV if i == 0 else path.stem, path) for i, path in enumerate(data)]
+    sets += [GoldSet(REAL if i == 0 else path.stem, path, records if i == 0 else None) for i, path in enumerate(also)]
+    return sets
 
+
+def evaluate_set(nlp: Language, gold: GoldSet, jionlp: Any = None) -> SetResult:
+    """The model, the linker on gold entities, the rule baseline (and JioNLP) on one gold set."""
+    tasks = read_gold(gold.path)
     texts = [t["text"] for t in tasks]
     with threadpool_limits(limits=1):  # one core, as the benchmark measures
         start = time.perf_counter()
         docs = list(nlp.pipe(texts, batch_size=64))
         seconds = time.perf_counter() - start
-    predicted = [prediction_task(doc) for doc in docs]
-    pairs = list(zip(tasks, predicted))
-    result: dict[str, Any] = {
-        "n": len(tasks),
-        "spans": score_spans(pairs),
-        "relations": score_relations(pairs),
-        "relations_gold_entities": score_relations(zip(tasks, _link_gold_entities(nlp, tasks))),
-        "values": value_accuracy(pairs),
-        "chars_per_second": round(sum(map(len, texts)) / seconds) if seconds else None,
-    }
-    rule_pairs = [(t, baseline_task(t["text"])) for t in tasks]
-    result["baseline_spans"] = score_spans(rule_pairs)
-    result["baseline_relations"] = score_relations(rule_pairs)
-    if jionlp is not None:
-        result["jionlp_money"] = score_spans(((t, _jionlp_money_task(jionlp, t["text"])) for t in tasks), ["MONEY"])
-    return result
+    model = [score_paragraph(eg) for eg in gold_examples(docs, tasks)]
+    baseline_docs = [task_to_doc(nlp.vocab, baseline_task(text)) for text in texts]
+    jionlp_docs = [task_to_doc(nlp.vocab, _jionlp_money_task(jionlp, text)) for text in texts] if jionlp else None
+    return SetResult(
+        gold,
+        model,
+        [score_paragraph(eg) for eg in link_gold_entities(nlp, tasks)],
+        [score_paragraph(eg) for eg in gold_examples(baseline_docs, tasks)],
+        [score_paragraph(eg) for eg in gold_examples(jionlp_docs, tasks)] if jionlp_docs else None,
+        round(sum(map(len, texts)) / seconds) if seconds else None,
+        _score_rows(model, docs, gold),
+    )
 
 
-def _link_gold_entities(nlp, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The normaliser and linker run on the gold entities: relation quality on its own."""
-    out = []
-    for task in tasks:
-        doc = task_to_doc(nlp.vocab, task)
-        doc._.relations = None
-        for name in ("figure_normaliser", "change_linker"):
-            if name in nlp.pipe_names:
-                doc = nlp.get_pipe(name)(doc)
-        out.append(prediction_task(doc))
-    return out
+def _score_rows(paragraphs: list[ParagraphScore], docs: list[Any], gold: GoldSet) -> str | None:
+    """Score the pipeline's rows against record gold through the records scorer of issue 19
+    (`zh_metrics.measure.records`); return why they are not scored when they cannot be."""
+    if gold.records is None:
+        return "no record gold is given for this set"
+    if not gold.records.exists():
+        return f"there is no record gold here ({gold.records} is absent)"
+    try:
+        from .records import compare_records, read_record_gold
+    except ModuleNotFoundError as err:
+        if err.name != f"{__package__}.records":
+            raise
+        return "the records scorer (`zh_metrics.measure.records`, issue 19) is not installed here"
+    joined = read_record_gold(gold.path, gold.records)
+    for paragraph, doc, (_, _, records) in zip(paragraphs, docs, joined):
+        add_rows(paragraph, records, compare_records(records, extract_document([doc])))
+    return None
 
 
 def _jionlp_money_task(jionlp: Any, text: str) -> dict[str, Any]:
@@ -236,27 +185,473 @@ def _jionlp_money_task(jionlp: Any, text: str) -> dict[str, Any]:
     return {"text": text, "spans": spans, "relations": []}
 
 
+def make_report(
+    nlp: Language,
+    sets: Sequence[GoldSet],
+    curve: list[dict[str, Any]] | None,
+    out_dir: Path,
+    meta: dict[str, str],
+    jionlp: Any = None,
+) -> str:
+    """Score every set and write report.md, report.html and the figures; return the README's
+    "How far to trust it" section."""
+    return render([evaluate_set(nlp, gold, jionlp) for gold in sets], curve, out_dir, meta)
+
+
+def write_readme_summary(readme: Path, summary: str) -> None:
+    """Replace what stands between the README's summary markers with `summary`."""
+    try:
+        text = readme.read_text(encoding="utf8")
+    except OSError as err:
+        raise ReportError(f"{readme}: {err.strerror or err}") from None
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ReportError(f"{readme}: no {README_START} … {README_END} markers to write the summary between")
+    write_atomic(readme, text[: start + len(README_START)] + "\n" + summary.strip() + "\n" + text[end:])
+
+
 # ---------------------------------------------------------------------------
-# Rendering
+# Markdown
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return f"{v:.3f}"
-        return "–" if v is None else str(v)
+def _number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
 
+
+def _interval(measure: Measure, paragraphs: Sequence[ParagraphScore]) -> str:
+    bounds = measure.interval(paragraphs)
+    return "–" if bounds is None else f"{bounds[0]:.3f}–{bounds[1]:.3f}"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "–" if value is None else str(value)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def confusion_figure(confusion: Counter, path: Path, title: str) -> None:
+def _summary_set(results: Sequence[SetResult]) -> SetResult:
+    """The set the summary speaks for: the real reports when given, else the first."""
+    return next((r for r in results if r.name == REAL), results[0])
+
+
+LABEL_ROWS: list[tuple[str, Sequence[str]]] = [*[(label, (label,)) for label in LABELS], ("all entities", LABELS)]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """A line of the summary: what it says in plain words, its measure, what it counts."""
+
+    title: str
+    measure: Measure
+    counted: str
+    of_rows: bool = False  # left out when rows are not scored
+    baseline: bool = True  # the rule baseline gives what it measures
+
+
+SUMMARY = [
+    SummaryLine("figures found right (F)", entity_f(VALUE_LABELS), "gold figures"),
+    SummaryLine(
+        "values right (of the figures found right)", VALUE_ACCURACY, "gold values on found figures", baseline=False
+    ),
+    SummaryLine("links right (HAS_CHANGE F)", RELATION_F, "gold links"),
+    *[
+        SummaryLine(f"rows with the right {name}", row_accuracy(name), "gold rows", of_rows=True, baseline=False)
+        for name in ROW_FIELDS
+    ],
+    SummaryLine("names found right (F)", entity_f(NAME_LABELS), "gold names"),
+]
+
+
+def _counted(measure: Measure, paragraphs: Sequence[ParagraphScore], label: str) -> str:
+    """How many things a summary figure counts: gold items (tp + fn, or the total)."""
+    sums = measure.matrix(paragraphs).sum(axis=0)
+    count = int(sums[0] + sums[2]) if len(sums) == 3 else int(sums[1])
+    return f"{count:,} {label}"
+
+
+def summary_markdown(results: Sequence[SetResult], meta: dict[str, str]) -> str:
+    """The summary table in plain words, with intervals and the rule baseline, and the per-label
+    gap between the sets: the report's opening and the README's "How far to trust it"."""
+    main = _summary_set(results)
+    rows = []
+    for line in SUMMARY:
+        if line.of_rows and main.rows_note:
+            continue
+        rows.append(
+            [
+                line.title,
+                _number(line.measure.value(main.model)),
+                _interval(line.measure, main.model),
+                _number(line.measure.value(main.baseline)) if line.baseline else "–",
+                _interval(line.measure, main.baseline) if line.baseline else "–",
+                _counted(line.measure, main.model, line.counted),
+            ]
+        )
+    md = [
+        f"On the **{main.name}** ({len(main.model)} paragraphs), measured on {meta['date']}. "
+        f"Intervals: 95%, bootstrap over paragraphs ({RESAMPLES:,} resamples).\n",
+        _table([f"on the {main.name}", "model", "95% interval", "rule baseline", "95% interval", "counted"], rows),
+        "",
+        "Found right: the exact text and label. Figures: money, counts, percentages and rates; "
+        "names: organisations and campaigns. A link ties a rate to the figure it changes. "
+        "The rule baseline (regular expressions, `zh_metrics.measure.baseline`) gives no values and no rows.",
+    ]
+    if main.rows_note:
+        md.append(f"\nRows (indicator, period) are not in this table: {main.rows_note}.")
+    md.append("\n" + _weakest(main))
+    if len(results) > 1:
+        md.append("\n" + _gap_table(results, main))
+    return "\n".join(md) + "\n"
+
+
+def _weakest(result: SetResult) -> str:
+    """One sentence naming the weakest labels and domains, so the summary says where to look."""
+    labels = sorted(
+        ((entity_f([label]).value(result.model), label) for label in LABELS), key=lambda x: (x[0] is None, x[0])
+    )
+    text = (
+        f"Weakest labels on the {result.name} (F): "
+        + ", ".join(f"{label} {_number(f)}" for f, label in labels[:2] if f is not None)
+        + "."
+    )
+    domains = _domains(result.model)
+    if len(domains) > 1:
+        scores = [(entity_f().value(ps), name, len(ps)) for name, ps in domains.items()]
+        scored = sorted((f, name, n) for f, name, n in scores if f is not None)
+        text += " Weakest domains (all entities, F): " + ", ".join(
+            f"{name} {f:.3f} ({n} paragraph{'s' if n > 1 else ''})" for f, name, n in scored[:3]
+        )
+        text += "."
+    return text
+
+
+def _gap_table(results: Sequence[SetResult], main: SetResult) -> str:
+    """Per label, F on every set and the gap between the first set and the summary set."""
+    first = results[0]
+    header = ["label", *[f"{r.name} F" for r in results], f"gap ({main.name} − {first.name})"]
+    rows = []
+    for name, measure in [*[(name, entity_f(labels)) for name, labels in LABEL_ROWS], ("HAS_CHANGE", RELATION_F)]:
+        a, b = measure.value(first.model), measure.value(main.model)
+        gap = None if a is None or b is None else f"{b - a:+.3f}"
+        rows.append([name, *[measure.value(r.model) for r in results], gap])
+    return f"Per label, the {first.name} against the {main.name}:\n\n" + _table(header, rows)
+
+
+def _entity_table(result: SetResult) -> str:
+    rows = []
+    for name, labels in LABEL_ROWS:
+        total = entity_total(result.model, labels)
+        measure = entity_f(labels)
+        rows.append(
+            [
+                name,
+                total.precision if len(total) else None,
+                total.recall if len(total) else None,
+                measure.value(result.model),
+                _interval(measure, result.model),
+                overlap_f(labels).value(result.model),
+                total.tp + total.fn,
+            ]
+        )
+    return _table(["label", "P", "R", "F", "95% interval", "F overlap", "gold spans"], rows)
+
+
+def _relation_rows(results: Sequence[SetResult]) -> list[list[Any]]:
+    rows = []
+    for r in results:
+        for how, paragraphs in (
+            ("model, end to end", r.model),
+            ("model's linker on gold entities", r.linker_on_gold),
+            ("rule baseline", r.baseline),
+        ):
+            total = relation_total(paragraphs)
+            rows.append(
+                [
+                    r.name,
+                    how,
+                    total.precision if len(total) else None,
+                    total.recall if len(total) else None,
+                    RELATION_F.value(paragraphs),
+                    _interval(RELATION_F, paragraphs),
+                    total.tp + total.fn,
+                ]
+            )
+    return rows
+
+
+def _domains(paragraphs: Sequence[ParagraphScore]) -> dict[str, list[ParagraphScore]]:
+    """Paragraphs by `meta.domain`, the largest domains first."""
+    grouped: dict[str, list[ParagraphScore]] = {}
+    for p in paragraphs:
+        grouped.setdefault(str(p.meta.get("domain") or "unknown"), []).append(p)
+    return dict(sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def domain_measures(result: SetResult) -> list[tuple[str, Measure]]:
+    """The columns of the per-domain table: entity F per label, HAS_CHANGE F, row accuracy."""
+    columns = [(label, entity_f([label])) for label in LABELS] + [("HAS_CHANGE", RELATION_F)]
+    if result.rows_note is None:
+        columns += [(name, row_accuracy(name)) for name in ROW_FIELDS]
+    return columns
+
+
+def domain_table(result: SetResult) -> tuple[str, list[str], list[str], list[list[float | None]]]:
+    """The per-domain table as Markdown, and its numbers for the heat map."""
+    columns = domain_measures(result)
+    header = ["domain", "paragraphs", *[name for name, _ in columns]]
+    rows, names, grid = [], [], []
+    for domain, paragraphs in [*_domains(result.model).items(), ("all", result.model)]:
+        values = [m.value(paragraphs) for _, m in columns]
+        cells = ["–" if v is None else f"{v:.2f} ({m.support(paragraphs)})" for v, (_, m) in zip(values, columns)]
+        rows.append([domain, len(paragraphs), *cells])
+        names.append(domain)
+        grid.append(values)
+    return _table(header, rows), names, [name for name, _ in columns], grid
+
+
+def render(
+    results: Sequence[SetResult],
+    curve: list[dict[str, Any]] | None,
+    out_dir: Path,
+    meta: dict[str, str],
+) -> str:
+    """Write report.md, report.html and the figures; return the README's summary section."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    main = _summary_set(results)
+    summary = summary_markdown(results, meta)
+    sources = sets_markdown(results)
+    md = [
+        "# zh-metrics evaluation report\n",
+        f"Pipeline `{meta['model']}`, measured by `{meta['command']}`. Every number below was measured in this "
+        "run; none is written by hand. The gold sets, named once here and then by what they are:\n",
+        sources,
+        "## How far to trust it\n",
+        summary,
+    ]
+
+    md.append("## Entities per label\n")
+    md.append(
+        "Exact: text and label both right (spaCy's scorer). Overlap: the label right and the span "
+        "overlapping. The interval is the 95% bootstrap interval of F.\n"
+    )
+    for r in results:
+        md += [f"### {r.name}\n", _entity_table(r), ""]
+
+    md.append("## HAS_CHANGE: links from rates to figures\n")
+    md.append(
+        _table(
+            ["set", "system", "P", "R", "F", "95% interval", "gold links"],
+            _relation_rows(results),
+        )
+    )
+    md.append("\n## Normalised values\n")
+    md.append(
+        _table(
+            ["set", "figures found right with a gold value", "value and unit right", "share", "95% interval"],
+            [
+                [
+                    r.name,
+                    int(VALUE_ACCURACY.matrix(r.model).sum(axis=0)[1]) if r.model else 0,
+                    int(VALUE_ACCURACY.matrix(r.model).sum(axis=0)[0]) if r.model else 0,
+                    VALUE_ACCURACY.value(r.model),
+                    _interval(VALUE_ACCURACY, r.model),
+                ]
+                for r in results
+            ],
+        )
+    )
+    md.append("\nA set whose gold spans carry no values (the team's corpus) has nothing to compare here.\n")
+
+    domains = _domains(main.model)
+    if len(domains) > 1:
+        table, names, columns, grid = domain_table(main)
+        heat = "domains.png"
+        domain_figure(names, columns, grid, out_dir / heat, f"F and accuracy per domain, {main.name}")
+        md += [
+            f"## Per domain of the {main.name}\n",
+            "Entity F per label, HAS_CHANGE F"
+            + (", indicator and period accuracy" if main.rows_note is None else "")
+            + "; in brackets the paragraphs behind each cell (those with a gold or predicted span of the label, "
+            "a link, or a gold row). Few paragraphs, coarse figure.\n",
+            table,
+            f"\n![heat map per domain]({heat})\n",
+        ]
+
+    md.append("## Errors by kind\n")
+    md.append(
+        "Missed: nothing predicted on a gold span. Spurious: predicted where nothing is. Boundary: the label right, "
+        "the extent wrong. Wrong label: a predicted span of another label on the gold one. Wrong link: a rate tied "
+        "to other figures than in the gold (filed under the gold figure's label). Wrong indicator or period: the "
+        "row of a figure found right names another indicator or period.\n"
+    )
+    for r in results:
+        counts = error_counts(r.model)
+        kinds = [k for k in ERROR_KINDS if any(kind == k for _, kind in counts)]
+        labels = [label for label in LABELS if any(lab == label for lab, _ in counts)]
+        if kinds:
+            md += [
+                f"### {r.name}\n",
+                _table(["label", *kinds], [[lab] + [counts[(lab, k)] for k in kinds] for lab in labels]),
+                "",
+            ]
+
+    md.append("## Errors shown\n")
+    md.append(
+        "For each label, up to ten errors of each kind, the longest spans first, each in its sentence: "
+        "the gold annotation above, the model's below.\n"
+    )
+    ordered = [main, *[r for r in results if r is not main]]
+    for r in ordered:
+        md.append(f"### {r.name}\n")
+        counts = error_counts(r.model)
+        for label, shown in worst_errors(r.model).items():
+            md.append(errors_html(label, shown, counts, open_=r is main))
+            md.append("")
+
+    md.append("## Confusion matrices\n")
+    for r in results:
+        png = f"confusion_{_slug(r.name)}.png"
+        confusion_figure(sum((p.confusion for p in r.model), Counter()), out_dir / png, r.name)
+        md.append(f"![confusion matrix, {r.name}]({png})\n")
+    md.append("## Learning curve\n")
+    if curve:
+        curve_figure(curve, out_dir / "learning_curve.png")
+        md.append(
+            _table(
+                ["% of corpus", "training tasks", "entities micro F", "HAS_CHANGE F", "scored on"],
+                [[int(p["fraction"] * 100), p["tasks"], p["ents_f"], p.get("rel_f"), p["eval"]] for p in curve],
+            )
+        )
+        md.append("\n![learning curve](learning_curve.png)\n")
+    else:
+        md.append(
+            "No learning curve yet: `spacy project run curve` trains on 25, 50, 75 and 100% of the corpus "
+            "(several full trainings) and the next report shows it.\n"
+        )
+    md.append("## Baselines on the same texts\n")
+    brows = []
+    for r in results:
+        for system, paragraphs in (("zh-metrics", r.model), ("rules (zh_metrics.measure.baseline)", r.baseline)):
+            brows.append(
+                [
+                    r.name,
+                    system,
+                    entity_f().value(paragraphs),
+                    entity_f(["MONEY"]).value(paragraphs),
+                    RELATION_F.value(paragraphs),
+                ]
+            )
+        if r.jionlp is not None:
+            brows.append([r.name, "JioNLP extract_money", None, entity_f(["MONEY"]).value(r.jionlp), None])
+    md.append(_table(["set", "system", "entities micro F", "MONEY F", "HAS_CHANGE F"], brows))
+    if all(r.jionlp is None for r in results):
+        md.append("\nJioNLP is not installed here (`pip install jionlp` adds its money extractor to this table).\n")
+    md.append("\n## Throughput\n")
+    md.append(
+        _table(
+            ["set", "characters per second (nlp.pipe, one process, one core, first pass)"],
+            [[r.name, r.chars_per_second] for r in results],
+        )
+    )
+    md.append(f"\nMeasured on {meta['machine']}.\n")
+    text = "\n".join(md) + "\n"
+    write_atomic(out_dir / "report.md", text)
+    write_atomic(out_dir / "report.html", markdown_to_html(text, out_dir))
+    return (
+        f"Generated by `{meta['command']}` from the summary of the evaluation report "
+        f"`{out_dir / 'report.md'}` (pipeline `{meta['model']}`); not to be edited by hand. The sets:\n\n"
+        f"{sources}\n{summary}"
+    )
+
+
+def sets_markdown(results: Sequence[SetResult]) -> str:
+    """The one place the gold files are named: a list of the sets, their files and sizes."""
+    lines = []
+    for r in results:
+        gold = r.gold
+        about = ABOUT.get(gold.name, "paragraphs")
+        records = f"; record gold `{gold.records}`" if gold.records and gold.records.exists() else ""
+        lines.append(f"- **{gold.name}**: `{gold.path}`{records}, {len(r.model)} {about}.")
+    return "\n".join(lines) + "\n"
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
+
+
+# ---------------------------------------------------------------------------
+# Errors as highlighted sentences
+
+
+def errors_html(label: str, kinds: dict[str, list[Error]], counts: Counter, open_: bool = False) -> str:
+    """One collapsible block per label: per kind, its errors as highlighted sentences. One
+    HTML block without blank lines, so that Markdown passes it through whole."""
+    heading = ", ".join(f"{kind} {counts[(label, kind)]}" for kind in kinds)
+    parts = [f"<details{' open' if open_ else ''}><summary>{html.escape(label)}: {html.escape(heading)}</summary>"]
+    for kind, errors in kinds.items():
+        shown = f" ({len(errors)} of {counts[(label, kind)]} shown)" if len(errors) < counts[(label, kind)] else ""
+        parts.append(f"<h4>{html.escape(label)}, {html.escape(kind)}{shown}</h4>")
+        parts += [error_html(error) for error in errors]
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+def error_html(error: Error) -> str:
+    """The error's sentence twice, gold marks above and the model's below (displaCy's entity
+    style: the text stays whole, each span coloured by label), under a line saying what differs."""
+    shown = error.gold + error.predicted
+    start, end = min(m.start for m in shown), max(m.end for m in shown)
+    left, right = sentence_bounds(error.text, start, end)
+    left, right = max(left, start - CONTEXT), min(right, end + CONTEXT)
+    lines = [f"<div class='error'><p class='note'>{html.escape(error.note)}</p>"]
+    for who, marks in (("gold", error.gold), ("model", error.predicted)):
+        lines.append(f"<div><span class='who'>{who}</span>{highlight(error.text, left, right, marks)}</div>")
+    lines.append("</div>")
+    return "".join(lines)
+
+
+def highlight(text: str, left: int, right: int, marks: Sequence[Mark]) -> str:
+    """text[left:right] with `marks` highlighted by displaCy (overlapping marks after the
+    first are left out: the entity style draws one layer)."""
+    ents, end = [], left
+    for mark in sorted(marks):
+        if mark.start >= end and left <= mark.start and mark.end <= right:
+            ents.append({"start": mark.start - left, "end": mark.end - left, "label": mark.label})
+            end = mark.end
+    prefix = "…" if left > 0 and text[left - 1] not in "。！？；\n" else ""
+    suffix = "…" if right < len(text) and text[right : right + 1] not in "。！？；\n" else ""
+    markup = displacy.render(
+        {"text": text[left:right], "ents": ents},
+        style="ent",
+        manual=True,
+        minify=True,
+        options={"colors": LABEL_COLOURS},
+    )
+    return prefix + re.sub(r"\s*\n\s*", " ", markup) + suffix
+
+
+# ---------------------------------------------------------------------------
+# Figures
+
+
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "DejaVu Sans"]
+    return plt
+
+
+def confusion_figure(confusion: Counter, path: Path, title: str) -> None:
+    plt = _pyplot()
     rows = list(LABELS) + ["spurious"]
     cols = list(LABELS) + ["missed"]
     grid = [[confusion.get((r, c), 0) for c in cols] for r in rows]
@@ -277,12 +672,31 @@ def confusion_figure(confusion: Counter, path: Path, title: str) -> None:
     plt.close(fig)
 
 
+def domain_figure(rows: list[str], columns: list[str], grid: list[list[float | None]], path: Path, title: str) -> None:
+    """A heat map of the per-domain table: red is weak, green strong, grey nothing to score."""
+    import numpy as np
+
+    plt = _pyplot()
+    values = np.array([[np.nan if v is None else v for v in row] for row in grid], dtype=float)
+    fig, ax = plt.subplots(figsize=(2.6 + 0.85 * len(columns), 1.2 + 0.3 * len(rows)))
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#e6e6e6")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=HEAT_FLOOR, vmax=1, aspect="auto")
+    fig.colorbar(image, ax=ax, shrink=0.5, label=f"F or accuracy ({HEAT_FLOOR} and below: darkest red)")
+    ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            if not np.isnan(v):
+                dark = v >= 0.9 or v <= HEAT_FLOOR + 0.1
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white" if dark else "black")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def curve_figure(points: list[dict[str, Any]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     xs = [p["fraction"] * 100 for p in points]
     ax.plot(xs, [p["ents_f"] for p in points], marker="o", label="entities micro F")
@@ -298,169 +712,72 @@ def curve_figure(points: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
-def render(
-    results: dict[str, dict[str, Any]], curve: list[dict[str, Any]] | None, out_dir: Path, meta: dict[str, str]
-) -> str:
-    """Write report.md, report.html and the figures; return the Markdown."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = list(results)
-    md = [
-        "# zh-metrics evaluation report\n",
-        f"Pipeline `{meta['model']}`; made by `{meta['command']}` on {meta['date']}.",
-        "Every number below was measured in this run; none is written by hand.\n",
-    ]
-    md.append("## Entities: precision, recall, F per label\n")
-    header = ["label"] + [f"{n} {m}" for n in names for m in ("P", "R", "F", "F overlap")]
-    rows = []
-    for label in LABELS:
-        row: list[Any] = [label]
-        for n in names:
-            e, o = results[n]["spans"].exact[label], results[n]["spans"].overlap[label]
-            row += [e["p"], e["r"], e["f"], o["f"]]
-        rows.append(row)
-    micro: list[Any] = ["micro"]
-    for n in names:
-        s = results[n]["spans"]
-        micro += [s.micro_exact["p"], s.micro_exact["r"], s.micro_exact["f"], s.micro_overlap["f"]]
-    rows.append(micro)
-    md.append(_table(header, rows))
-    md.append("\nExact: offsets and label both right. Overlap: the label right and the span overlapping.\n")
-    md.append("## Errors by kind\n")
-    md.append(
-        _table(
-            ["kind"] + names, [[k] + [results[n]["spans"].error_counts.get(k, 0) for n in names] for k in KIND_ORDER]
-        )
-    )
-    md.append(
-        "\nBoundary: right label, wrong extent. Label: right extent, wrong label. Missed: nothing predicted there. Spurious: predicted where nothing is.\n"
-    )
-    md.append("## HAS_CHANGE\n")
-    md.append(
-        _table(
-            ["", *[f"{n} {m}" for n in names for m in ("P", "R", "F")]],
-            [
-                ["end to end (predicted entities)"]
-                + [results[n]["relations"][m] for n in names for m in ("p", "r", "f")],
-                ["on gold entities"]
-                + [results[n]["relations_gold_entities"][m] for n in names for m in ("p", "r", "f")],
-            ],
-        )
-    )
-    md.append("\n## Normalised values on correctly found spans\n")
-    md.append(
-        _table(
-            ["gold file", "spans with a gold value", "value and unit right", "accuracy"],
-            [
-                [n, results[n]["values"]["total"], results[n]["values"]["correct"], results[n]["values"]["accuracy"]]
-                for n in names
-            ],
-        )
-    )
-    md.append("\nA file whose gold spans carry no values (the team's corpus) has nothing to compare here.\n")
-    md.append("## Confusion matrices\n")
-    for n in names:
-        png = f"confusion_{_slug(n)}.png"
-        confusion_figure(results[n]["spans"].confusion, out_dir / png, n)
-        md.append(f"![confusion matrix, {n}]({png})\n")
-    md.append("## Learning curve\n")
-    if curve:
-        curve_figure(curve, out_dir / "learning_curve.png")
-        md.append(
-            _table(
-                ["% of corpus", "training tasks", "entities micro F", "HAS_CHANGE F", "scored on"],
-                [[int(p["fraction"] * 100), p["tasks"], p["ents_f"], p.get("rel_f"), p["eval"]] for p in curve],
-            )
-        )
-        md.append("\n![learning curve](learning_curve.png)\n")
-    else:
-        md.append(
-            "No learning curve yet: `spacy project run curve` trains on 25, 50, 75 and 100% of the corpus "
-            "(several full trainings) and the next report shows it.\n"
-        )
-    md.append("## Baselines on the same texts\n")
-    brows = []
-    for n in names:
-        r = results[n]
-        brows.append(
-            [n, "zh-metrics", r["spans"].micro_exact["f"], r["spans"].exact["MONEY"]["f"], r["relations"]["f"]]
-        )
-        brows.append(
-            [
-                n,
-                "rules (zh_metrics.baseline)",
-                r["baseline_spans"].micro_exact["f"],
-                r["baseline_spans"].exact["MONEY"]["f"],
-                r["baseline_relations"]["f"],
-            ]
-        )
-        if "jionlp_money" in r:
-            brows.append([n, "JioNLP extract_money", None, r["jionlp_money"].exact["MONEY"]["f"], None])
-    md.append(_table(["gold file", "system", "entities micro F", "MONEY F", "HAS_CHANGE F"], brows))
-    if not any("jionlp_money" in r for r in results.values()):
-        md.append("\nJioNLP is not installed here (`pip install jionlp` adds its money extractor to this table).\n")
-    md.append("\n## Throughput\n")
-    md.append(
-        _table(
-            ["gold file", "characters per second (nlp.pipe, one process, one core, first pass)"],
-            [[n, results[n]["chars_per_second"]] for n in names],
-        )
-    )
-    md.append(f"\nMeasured on {meta['machine']}.\n")
-    md.append("## The twenty worst errors\n")
-    for n in names:
-        md.append(f"### {n}\n")
-        for kind, errors in worst_errors(results[n]["spans"].errors).items():
-            md.append(f"**{kind}**\n")
-            for e in errors:
-                md.append(f"- gold: {e.gold or '—'}; predicted: {e.predicted or '—'} — …{e.context}…")
-            md.append("")
-    text = "\n".join(md) + "\n"
-    write_atomic(out_dir / "report.md", text)
-    write_atomic(out_dir / "report.html", markdown_to_html(text))
-    return text
+# ---------------------------------------------------------------------------
+# HTML
 
 
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
+def markdown_to_html(md: str, folder: Path) -> str:
+    """The report as one self-contained HTML page: CommonMark and tables by markdown-it-py,
+    raw HTML (the highlighted errors) passed through, images read from `folder` and inlined."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+    def image(self: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src"))
+        data = (folder / src).read_bytes()
+        token.attrSet("src", "data:image/png;base64," + base64.b64encode(data).decode("ascii"))
+        return self.image(tokens, idx, options, env)
+
+    parser.add_render_rule("image", image)
+    body = parser.render(md)
+    return (
+        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>zh-metrics evaluation report</title><style>{PAGE_CSS}</style></head>\n<body>\n{body}</body></html>\n"
+    )
 
 
-def markdown_to_html(md: str) -> str:
-    """Enough Markdown for this report: headings, tables, images, lists, paragraphs."""
-    out = [
-        "<!doctype html><meta charset='utf-8'><title>zh-metrics evaluation report</title>",
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td:first-child{text-align:left}</style>",
-    ]
-    lines = md.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("|"):
-            rows = []
-            while i < len(lines) and lines[i].startswith("|"):
-                if not set(lines[i]) <= set("|-"):
-                    rows.append([c.strip() for c in lines[i].strip("|").split("|")])
-                i += 1
-            out.append(
-                "<table>"
-                + "".join(
-                    "<tr>"
-                    + "".join(f"<{'th' if r == 0 else 'td'}>{html.escape(c)}</{'th' if r == 0 else 'td'}>" for c in row)
-                    + "</tr>"
-                    for r, row in enumerate(rows)
-                )
-                + "</table>"
-            )
-            continue
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            out.append(f"<h{level}>{html.escape(line.lstrip('#').strip())}</h{level}>")
-        elif line.startswith("!["):
-            alt, src = line[2:].split("](", 1)
-            out.append(f"<p><img src='{html.escape(src.rstrip(')'))}' alt='{html.escape(alt)}'></p>")
-        elif line.startswith("- "):
-            out.append(f"<li>{html.escape(line[2:])}</li>")
-        elif line.strip():
-            out.append(f"<p>{html.escape(line)}</p>")
-        i += 1
-    return "\n".join(out) + "\n"
+# ---------------------------------------------------------------------------
+# The report command's one call
+
+
+def write_report(
+    nlp: Language,
+    gold: Sequence[Path],
+    also: Sequence[Path] = (),
+    records: Path | None = None,
+    out_dir: Path = Path("training/report"),
+    curve: Path | None = None,
+    readme: Path | None = None,
+    meta: dict[str, str] | None = None,
+) -> Path:
+    """Evaluate the pipeline on each gold file (the first: the team dev split) and on each of
+    `also` that exists (the first: the real reports, with `records` as their record gold when
+    it exists), then write report.md, report.html and the figures to `out_dir`, with the
+    learning curve of `curve` when that file exists, and the summary into `readme` between its
+    markers. `meta` says in the report what was run. Returns the path of report.md. A missing
+    or broken gold file raises CorpusError, a report that cannot be made ReportError, before
+    anything is written."""
+    import datetime
+    import os
+    import platform
+
+    import srsly
+
+    try:
+        import jionlp
+    except ImportError:
+        jionlp = None
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        **(meta or {}),
+    }
+    sets = name_sets(gold, [path for path in also if path.exists()], records)
+    points = srsly.read_json(curve) if curve is not None and curve.exists() else None
+    summary = make_report(nlp, sets, points, out_dir, meta, jionlp)
+    if readme is not None:
+        write_readme_summary(readme, summary)
+    return out_dir / "report.md"

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from .scoring import score_relations
 from .tokenizer import doc_text
 from .vocabulary import (
     CHANGE_VERB_RE,
@@ -196,11 +198,21 @@ def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list
 class ChangeLinker:
     """Links RATE entities to their figure; relations go to `doc._.relations` as char offsets."""
 
-    def __init__(self, name: str = "change_linker", threshold: float = 0.55, max_back: int = 8, C: float = 1.0) -> None:
+    def __init__(
+        self,
+        name: str = "change_linker",
+        threshold: float = 0.55,
+        max_back: int = 8,
+        C: float = 1.0,
+        normaliser: str | None = "figure_normaliser",
+        scorer: Callable[..., dict[str, float]] = score_relations,
+    ) -> None:
         self.name = name
         self.threshold = threshold
         self.max_back = max_back
         self.C = C
+        self.normaliser = normaliser
+        self.scorer = scorer
         self.weights: dict[str, float] | None = None  # feature name -> weight
         self.bias = 0.0
 
@@ -240,7 +252,7 @@ class ChangeLinker:
         """Fit on the gold entities and relations of the training examples."""
         rows: list[dict[str, float]] = []
         labels: list[int] = []
-        normaliser = _find_normaliser(nlp)
+        normaliser = nlp.get_pipe(self.normaliser) if nlp is not None and self.normaliser in nlp.pipe_names else None
         for eg in get_examples():
             doc = eg.reference
             if normaliser is not None:
@@ -263,7 +275,7 @@ class ChangeLinker:
         self.bias = float(model.intercept_[0])
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
-        return score_relations(examples)
+        return self.scorer(examples, **kwargs)
 
     # -- serialisation (JSON only)
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
@@ -277,10 +289,22 @@ class ChangeLinker:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "model.json").write_bytes(self.to_bytes())
+
+        def write_model(p: Path) -> None:
+            p.with_suffix(".json").write_bytes(self.to_bytes())
+
+        util.to_disk(path, {"model": write_model}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ChangeLinker:
-        return self.from_bytes((Path(path) / "model.json").read_bytes())
+        def read_model(p: Path) -> None:
+            file = Path(p).with_suffix(".json")
+            try:
+                self.from_bytes(file.read_bytes())
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                raise ValueError(f"{file}: not a change-linker model ({type(err).__name__}: {err})") from None
+
+        util.from_disk(Path(path), {"model": read_model}, exclude)
+        return self
 
     def _state(self) -> dict[str, Any]:
         if self.weights is None:
@@ -295,32 +319,29 @@ class ChangeLinker:
         self.bias = float(state["bias"])
 
 
-def _find_normaliser(nlp: Language | None) -> Callable[[Doc], Doc] | None:
-    if nlp is None:
-        return None
-    return next((proc for _, proc in nlp.pipeline if type(proc).__name__ == "FigureNormaliser"), None)
-
-
-def score_relations(examples: Iterable[Example]) -> dict[str, float]:
-    """Micro precision, recall and F of HAS_CHANGE relations, matched by exact offsets."""
-    tp = fp = fn = 0
-    for eg in examples:
-        gold = {tuple(r) for r in (eg.reference._.relations or [])}
-        pred = {tuple(r) for r in (eg.predicted._.relations or [])}
-        tp += len(gold & pred)
-        fp += len(pred - gold)
-        fn += len(gold - pred)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"rel_micro_p": p, "rel_micro_r": r, "rel_micro_f": f}
-
-
 @Language.factory(
     "change_linker",
-    default_config={"threshold": 0.55, "max_back": 8, "C": 1.0},
+    requires=["doc.ents", "span._.value", "span._.unit"],
+    assigns=["doc._.relations"],
+    default_config={
+        "threshold": 0.55,
+        "max_back": 8,
+        "C": 1.0,
+        "normaliser": "figure_normaliser",
+        "scorer": {"@scorers": "zh_metrics.relation_scorer.v1"},
+    },
     default_score_weights={"rel_micro_f": 0.0, "rel_micro_p": None, "rel_micro_r": None},
 )
-def make_change_linker(nlp: Language, name: str, threshold: float, max_back: int, C: float) -> ChangeLinker:
-    """Links each change rate to the figure it changes (HAS_CHANGE)."""
-    return ChangeLinker(name, threshold, max_back, C)
+def make_change_linker(
+    nlp: Language,
+    name: str,
+    threshold: float,
+    max_back: int,
+    C: float,
+    normaliser: str | None,
+    scorer: Callable[..., dict[str, float]],
+) -> ChangeLinker:
+    """Links each change rate to the figure it changes (HAS_CHANGE). `normaliser` names the
+    component whose values the linker's features read; it is run over the gold entities when
+    the linker is fitted (None: fit without values)."""
+    return ChangeLinker(name, threshold, max_back, C, normaliser, scorer)

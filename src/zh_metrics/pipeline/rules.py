@@ -79,13 +79,13 @@ class LevelOrChange:
         return doc
 
 
-@Language.factory("level_or_change")
+@Language.factory("level_or_change", requires=["doc.ents"], assigns=["doc.ents"])
 def make_level_or_change(nlp: Language, name: str) -> LevelOrChange:
     """PERCENT or RATE for every percentage, by the words before it (docs/ANNOTATION.md)."""
     return LevelOrChange()
 
 
-@Language.factory("entity_shape")
+@Language.factory("entity_shape", requires=["doc.ents"], assigns=["doc.ents"])
 def make_entity_shape(nlp: Language, name: str) -> EntityShape:
     """Drops entities that span sentence punctuation, and unquoted campaigns without a type word."""
     return EntityShape()

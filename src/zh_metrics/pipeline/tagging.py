@@ -215,7 +215,7 @@ def release_tensor(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("release_tensor")
+@Language.factory("release_tensor", requires=["doc.tensor"], assigns=["doc.tensor"])
 def make_release_tensor(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """Frees each doc's token vectors after the components that read them (see `release_tensor`)."""
     return release_tensor

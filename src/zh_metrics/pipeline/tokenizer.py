@@ -5,7 +5,7 @@ model's input shorter without moving any span boundary the annotation rules allo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,19 +54,28 @@ class CharTokenizer:
         for text in texts:
             yield self(text)
 
-    def to_bytes(self, *, exclude: Any = tuple()) -> bytes:
-        return srsly.msgpack_dumps({"keep_runs": self.keep_runs})
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The settings as msgpack, leaving out the names in `exclude` (spaCy's convention)."""
+        return srsly.msgpack_dumps({key: value for key, value in self._settings().items() if key not in exclude})
 
-    def from_bytes(self, data: bytes, *, exclude: Any = tuple()) -> CharTokenizer:
-        self.keep_runs = bool(srsly.msgpack_loads(data)["keep_runs"])
-        self._pattern = RUN_RE if self.keep_runs else CHAR_RE
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> CharTokenizer:
+        settings = srsly.msgpack_loads(data)
+        if "keep_runs" in settings and "keep_runs" not in exclude:
+            self._set_keep_runs(settings["keep_runs"])
         return self
 
-    def to_disk(self, path: str | Path, *, exclude: Any = tuple()) -> None:
-        Path(path).write_bytes(self.to_bytes())
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        Path(path).write_bytes(self.to_bytes(exclude=exclude))
 
-    def from_disk(self, path: str | Path, *, exclude: Any = tuple()) -> CharTokenizer:
-        return self.from_bytes(Path(path).read_bytes())
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> CharTokenizer:
+        return self.from_bytes(Path(path).read_bytes(), exclude=exclude)
+
+    def _settings(self) -> dict[str, Any]:
+        return {"keep_runs": self.keep_runs}
+
+    def _set_keep_runs(self, keep_runs: bool) -> None:
+        self.keep_runs = bool(keep_runs)
+        self._pattern = RUN_RE if self.keep_runs else CHAR_RE
 
 
 @registry.tokenizers("zh_metrics.CharTokenizer.v1")

@@ -91,12 +91,14 @@ TIMES_OF_RE = re.compile(
 # ---------------------------------------------------------------------------
 # Qualifiers: words around a figure that make it approximate or a bound
 
-LESS_BEFORE = ("将近", "接近", "不到", "不足", "近")
-ABOUT_BEFORE = ("大约", "约为", "约", "大概")
-MORE_BEFORE = ("超过", "超出", "突破", "多达", "逾", "超")
-MORE_AFTER = ("以上", "多", "余")
-ABOUT_AFTER = ("左右",)
-LESS_AFTER = ("以下", "以内")
+LESS_BEFORE = ("将近", "接近", "不到", "不足", "近", "小于", "低于", "少于", "不超过", "不超", "至多", "最多")
+ABOUT_BEFORE = ("大约", "约为", "约合", "约", "大概")
+MORE_BEFORE = (
+    "超过", "超出", "突破", "多达", "逾", "超", "大于", "高于", "多于", "不少于", "不低于", "不小于", "至少",
+)  # fmt: skip
+MORE_AFTER = ("以上", "多", "余", "(含)以上", "及以上")
+ABOUT_AFTER = ("左右", "上下")
+LESS_AFTER = ("以下", "以内", "(含)以下", "及以下")
 QUALIFIERS_BEFORE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("less_than", LESS_BEFORE),
     ("about", ABOUT_BEFORE),
@@ -107,8 +109,20 @@ QUALIFIERS_AFTER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("more_than", MORE_AFTER),
     ("less_than", LESS_AFTER),
 )
-# 余/多 inside a figure (3000余万元)
+
+
+def _by_length(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    """(word, qualifier) pairs, longest word first: 不少于 must win over 少于, 不超过 over 超过."""
+    return tuple(sorted(((w, q) for q, words in groups for w in words), key=lambda p: len(p[0]), reverse=True))
+
+
+# the qualifier words as the normaliser matches them, longest first
+QUALIFIER_WORDS_BEFORE = _by_length(QUALIFIERS_BEFORE)
+QUALIFIER_WORDS_AFTER = _by_length(QUALIFIERS_AFTER)
+# 余/多 inside a figure (3000余万元): more than
 APPROX_INSIDE = "余多"
+# 来 inside a figure, after 十/百/千/万/亿 (二十来人, 百来起): about
+ABOUT_INSIDE = "来"
 # a figure that has no single value (数十起, 几百人, 若干)
 VAGUE_PREFIXES = ("数", "几", "若干", "上")
 # words right outside a figure span that the rules keep out of it (the lint flags them inside)
@@ -119,24 +133,74 @@ OUTSIDE_SUFFIXES = ("以上", "左右", "以下")
 # ---------------------------------------------------------------------------
 # Numbers, units and measure words
 
-NUMERAL_CHARS = "0123456789.零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟"
-CURRENCIES = (
-    "美元",
-    "港元",
-    "港币",
-    "欧元",
-    "日元",
-    "英镑",
-    "澳元",
-    "澳门元",
-    "韩元",
-    "新台币",
-    "卢布",
-    "加元",
-    "人民币",
-)
-# the money sub-units, as fractions of the main unit
+# The digits, with the financial (大写) forms and the colloquial 幺; 几 is a digit of unknown
+# value (三十几 → more than 30), read as 0 with the qualifier more_than.
+DIGIT_VALUES = {
+    "零": 0, "〇": 0, "一": 1, "幺": 1, "壹": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}  # fmt: skip
+ZERO_DIGITS = "零〇"
+VAGUE_DIGIT = "几"
+# units inside a section of four places, and the magnitudes that close a section
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+MAGNITUDES = {"万": 10**4, "亿": 10**8}
+DECIMAL_POINTS = ".点"
+NUMERAL_CHARS = "0123456789" + "".join(DIGIT_VALUES) + "".join(SMALL_UNITS) + "".join(MAGNITUDES) + DECIMAL_POINTS
+# a sign written before a number (同比增长-6.4%, 负百分之三)
+SIGNS = {"-": -1, "−": -1, "负": -1, "+": 1}
+# 三个亿: a measure word between the number and its magnitude
+MAGNITUDE_CLASSIFIER = "个"
+# 半吨, 一吨半, 一个半; the words that are half as a share
+HALF = "半"
+HALF_WORDS = ("一半", "半数")
+# Two numerals side by side are a range (六七亿 → 6亿 to 7亿, 两三百, 十七八万); the pairs are
+# the neighbouring digits and the idiomatic 三五 and 一两.
+ADJACENT_NUMERALS = ("一二", "一两", "二三", "两三", "三四", "三五", "四五", "五六", "六七", "七八", "八九")
+# what separates the ends of a range (NFKC has made ～ and － into ~ and -); longest first
+RANGE_SEPARATORS = ("——", "--", "—", "–", "-", "~", "〜", "至", "到")
+# the words around a whole range (从8500到3万元不等)
+RANGE_OPENERS = ("从",)
+RANGE_CLOSERS = ("不等",)
+# Traditional characters of numerals, currencies and the words around figures, folded before reading
+# (the unit of a figure keeps every other character as written).
+TRADITIONAL_FOLD = str.maketrans(
+    {
+        "萬": "万", "億": "亿", "兩": "两", "點": "点", "貳": "贰", "貮": "贰", "參": "叁", "叄": "叁", "陸": "陆",
+        "餘": "余", "幾": "几", "數": "数", "個": "个", "約": "约", "過": "过", "於": "于", "達": "达", "將": "将",
+        "內": "内", "幣": "币", "臺": "台", "門": "门", "歐": "欧", "鎊": "镑", "韓": "韩", "盧": "卢", "亞": "亚",
+        "蘭": "兰", "紐": "纽", "圓": "圆", "長": "长", "減": "减", "漲": "涨", "環": "环", "較": "较", "廿": "二十",
+        "卅": "三十",
+    }
+)  # fmt: skip
+
+# Currencies: the one Chinese name a money unit carries, with its ISO-like code.
+CURRENCY_CODES = {
+    "元": "CNY", "美元": "USD", "港元": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "澳元": "AUD",
+    "澳门元": "MOP", "韩元": "KRW", "新台币": "TWD", "卢布": "RUB", "加元": "CAD", "越南盾": "VND",
+    "林吉特": "MYR", "新加坡元": "SGD", "泰铢": "THB", "瑞士法郎": "CHF", "新西兰元": "NZD", "印尼盾": "IDR",
+    "菲律宾比索": "PHP", "印度卢比": "INR", "缅元": "MMK", "比特币": "BTC", "泰达币": "USDT",
+}  # fmt: skip
+# other names and symbols for them (块/块钱 only right after a number)
+CURRENCY_ALIASES = {
+    "人民币": "元", "人民币元": "元", "块": "元", "块钱": "元", "元钱": "元", "圆": "元", "RMB": "元", "CNY": "元",
+    "¥": "元", "美金": "美元", "美刀": "美元", "USD": "美元", "US$": "美元", "$": "美元", "港币": "港元",
+    "HKD": "港元", "HK$": "港元", "EUR": "欧元", "€": "欧元", "日币": "日元", "JPY": "日元", "GBP": "英镑",
+    "£": "英镑", "澳大利亚元": "澳元", "澳门币": "澳门元", "葡币": "澳门元", "韩币": "韩元", "台币": "新台币",
+    "俄罗斯卢布": "卢布", "加拿大元": "加元", "越南币": "越南盾", "马币": "林吉特", "马来西亚林吉特": "林吉特",
+    "新元": "新加坡元", "新币": "新加坡元", "纽元": "新西兰元", "印度尼西亚盾": "印尼盾", "USDT": "泰达币",
+}  # fmt: skip
+# the names a figure's own text leaves to the words before it (欧元464.6万元 is euros)
+DEFAULT_CURRENCY_NAMES = ("元", "块", "块钱", "元钱", "圆")
+# the names that are measure words in a count (5块 pieces, not 5 元)
+MEASURE_WORD_CURRENCIES = ("块", "圆")
+# every currency name, longest first, so 新台币 wins over 台币 and 澳门元 over 澳元
+CURRENCIES = tuple(sorted({*CURRENCY_CODES, *CURRENCY_ALIASES}, key=len, reverse=True))
+# the money sub-units, as fractions of 元 (256元3角5分, 二十块五毛)
 SUBUNITS = {"角": "0.1", "毛": "0.1", "分": "0.01"}
+# Latin magnitudes right after Arabic digits in money (5k元, 1.2w元); a count keeps them (5kW)
+LATIN_MAGNITUDES = {"k": "千", "K": "千", "w": "万", "W": "万"}
+# what may close an amount of money (壹万元整, 五毛钱)
+MONEY_CLOSING = ("整", "正", "钱")
 KILO_UNITS = ("克", "米", "瓦", "公顷", "伏")
 MEASURE_WORDS = (
     "场次", "人次", "批次", "起", "人", "名", "件", "家", "部", "批", "条", "张", "户", "处", "吨", "公斤", "辆", "艘",
@@ -219,6 +283,43 @@ NOT_NOUN_AFTER_FIGURE = re.compile(
     r"到|至|后|前|内|以|之|不等|不到|次|上升|下降|增长|减少|提高|降低|涉及|涉案|其中|左|同|案值|价值|金额)"
 )
 
+# ---------------------------------------------------------------------------
+# Reading documents: what the cleaning step (zh_metrics.documents.clean) maps, drops and keeps
+
+# Chinese characters: the CJK unified ideographs (with extension A) and the compatibility ideographs
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN_CHARS}]")
+# what Chinese text is written with besides ideographs: radicals, CJK punctuation, “” ‘’ — …, full-width forms
+CJK_TEXT_CHARS = HAN_CHARS + "\u2e80-\u2fdf\u3000-\u303f\u2018\u2019\u201c\u201d\u2014\u2026\uff00-\uffef"
+# a space between two CJK characters is an artefact of PDF text or hard wrapping, never meant (a
+# tab parts table cells: kept)
+SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK_TEXT_CHARS}])[^\\S\\n\\t]+(?=[{CJK_TEXT_CHARS}])")
+# compatibility forms NFKC maps to what the model was trained on: Kangxi radicals (PDF text: ⽐ → 比),
+# compatibility ideographs, full-width digits, letters and signs (２７．４％ → 27.4%) and odd spaces
+COMPATIBILITY_FORMS = re.compile(
+    "[\u2f00-\u2fdf\uf900-\ufaff\uff01-\uff5e\u00a0\u2000-\u200a\u3000\U0002f800-\U0002fa1f]"
+)
+# full-width punctuation Chinese is written with: kept as the writer typed it (the corpus has both forms)
+KEPT_FULL_WIDTH = "，；：（）！？"
+# radicals a PDF's text gives for characters its font draws with the same glyph: the CJK Radicals
+# Supplement, which NFKC leaves alone (⻔ ⻚ ⺠ for 门 页 民), by Unicode's EquivalentUnifiedIdeograph.txt,
+# and the Kangxi radical DOOR, which simplified-Chinese fonts (Noto Sans CJK SC) draw as 户, not as
+# its NFKC form 戶; mapped before NFKC
+RADICALS = str.maketrans(
+    "⺁⺂⺃⺄⺅⺆⺇⺈⺉⺊⺋⺌⺍⺎⺏⺐⺑⺒⺓⺔⺕⺖⺗⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺱⺲⺳⺴⺵⺶⺷⺸⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻇⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻕⻖⻗⻘⻙⻚⻛⻜⻝⻞⻟⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳⼾",
+    "厂乛乚乙亻冂𠘨刀刂卜㔾小小兀尣尢𡯂巳幺彑𫜹忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王𤴔目示礻𥫗糹纟罓罒㓁冗𦉫羊𦍌𦍋耂肀聿肉𦥑艹艹艹虎衤覀西见角𧢲讠贝𧾷车辶辶辶邑钅長镸长门𨸏阝雨青韦页风飞食𩙿飠饣𩠐马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟户",
+)
+# characters that only get in the way: BOM / zero-width no-break space, zero-width space and joiners, soft hyphen
+INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+# a line that ends with one of these (closing quotes and brackets aside) ends its paragraph: it is not
+# joined to the next line even when it fills the width
+PARAGRAPH_END_CHARS = SENTENCE_END_CHARS + ":："
+CLOSING_CHARS = "”’」』)）》"
+# a line of a PDF page that is only its page number (- 3 -, 第3页, 第3页 共8页, 3/8, 3)
+PAGE_NUMBER_LINE = re.compile(
+    r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)$"
+)
+
 
 def rate_context(text: str, start: int, rate_starts: dict[int, int]) -> str:
     """The words before a rate at `start` that give its direction and basis (`rate_starts`:
@@ -280,7 +381,11 @@ SCOPE_LEAD = re.compile(
     rf"^(?:{_alternation(('其中', '同时', '此外', '另外', '据悉', '据了解') + SCOPE_WORDS)})?(?:{_alternation(CLASS_NOUNS)})?\s*"
 )
 # 在…中 encloses the figures of its clause: 在“清链”行动中, 在深入推进…专项行动中
-SCOPE_IN = re.compile(r"在[^,，。;；:：!！?？\n在]{2,40}?(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中")
+# and 行动中 / 此次行动中 at the head of a clause points back to the campaign named before
+SCOPE_IN = re.compile(
+    r"(?:在[^,，。;；:：!！?？\n在]{2,40}?|(?:^|(?<=[,，。;；:：!！?？\n]))(?:此次|本次|这次|该)?(?:专项|集中)?)"
+    r"(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中"
+)
 # words that make the next time expression a comparison base (比去年, 较上年同期, 与去年同期相比)
 BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$")
 # a base period (去年同期) scopes its own clause only

@@ -29,6 +29,11 @@ from .scope import (
 def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -> list[Metric]:
     """Metric rows of a document given as its processed paragraphs in order (the title
     first, where there is one). `date` (ISO, or a date) settles relative periods (今年以来)."""
+    return [metric for _, metric in metrics_by_paragraph(docs, date)]
+
+
+def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = None) -> list[tuple[int, Metric]]:
+    """The rows of `extract_document`, each with the index of its paragraph in `docs`."""
     day = parse_date(date)
     texts = [doc_text(doc) for doc in docs]
     offsets = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
@@ -37,6 +42,7 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
         Name(e.text, i, e.start_char) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"
     ]
     metrics: list[Metric] = []
+    paragraph_of: list[int] = []
     carried_period: Period | None = None
     carried_org: Name | None = None
     for i, (doc, text) in enumerate(zip(docs, texts)):
@@ -61,10 +67,11 @@ def extract_document(docs: list[Doc], date: str | datetime.date | None = None) -
             metric.campaign = campaign.text if campaign else None
             metric.campaign_start = _offset_from(campaign, offsets, i)
             metrics.append(metric)
+            paragraph_of.append(i)
         carried_period = last_scope(periods, carried_period)
         carried_org = subjects[-1] if subjects else carried_org
     _fill_indicators(metrics)
-    return metrics
+    return list(zip(paragraph_of, metrics))
 
 
 def _metric(

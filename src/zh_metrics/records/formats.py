@@ -8,10 +8,13 @@ import json
 import unicodedata
 from typing import Any
 
-from .metric import Metric, flatten
+from .metric import Metric, Record, flatten
 
 COLUMNS = (
     "document",
+    "paragraph",
+    "page",
+    "date",
     "indicator",
     "label",
     "text",
@@ -43,19 +46,19 @@ def task_record(metric: Metric) -> dict[str, Any]:
     return {"figure": row.pop("text"), **{k: row[k] for k in ("start", "end", "label")}, **row}
 
 
-def format_records(records: list[tuple[str, Metric]], fmt: str) -> str:
+def format_records(records: list[Record], fmt: str) -> str:
     """JSONL (nested change), CSV (flat columns) or a plain-text table."""
     if fmt == "jsonl":
-        return "".join(json.dumps({"document": name, **m.to_dict()}, ensure_ascii=False) + "\n" for name, m in records)
+        return "".join(json.dumps(record.to_dict(), ensure_ascii=False) + "\n" for record in records)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows({"document": name, **flatten(m)} for name, m in records)
+        writer.writerows(flatten(record) for record in records)
         return out.getvalue()
-    rows = [{**flatten(m), "change": change_cell(m)} for _, m in records]
+    rows = [{**flatten(record), "change": change_cell(record.metric)} for record in records]
     cells = [[_cell(r[c]) for c in TABLE_COLUMNS] for r in rows]
-    widths = [max([_width(c)] + [_width(row[i]) for row in cells]) for i, c in enumerate(TABLE_COLUMNS)]
+    widths = [max([display_width(c)] + [display_width(row[i]) for row in cells]) for i, c in enumerate(TABLE_COLUMNS)]
     lines = ["  ".join(_pad(c, w) for c, w in zip(TABLE_COLUMNS, widths))]
     lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join(lines) + "\n"
@@ -85,9 +88,10 @@ def _cell(value: Any) -> str:
     return str(value)[:24]
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for wide (CJK) characters, one for the others."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))

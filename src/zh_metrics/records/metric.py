@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -43,9 +44,31 @@ class Metric:
         return asdict(self)
 
 
-def flatten(metric: Metric) -> dict[str, Any]:
+@dataclass
+class Record:
+    """A Metric with where it came from: the document's name, the number of the paragraph (its
+    `start`/`end` are offsets in that paragraph's cleaned text), the PDF page, and the date of
+    the document (from its metadata or given by the user), which dates relative periods."""
+
+    metric: Metric
+    document: str
+    paragraph: int
+    page: int | None = None
+    date: datetime.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record's own fields, then the metric's (`date` as YYYY-MM-DD)."""
+        return {**self.source(), **self.metric.to_dict()}
+
+    def source(self) -> dict[str, Any]:
+        """Where the metric came from: document, paragraph, page, date."""
+        date = self.date.isoformat() if self.date else None
+        return {"document": self.document, "paragraph": self.paragraph, "page": self.page, "date": date}
+
+
+def flatten(row_of: Metric | Record) -> dict[str, Any]:
     """One flat row: change fields become change_value, change_unit, change_basis, change_text."""
-    row = metric.to_dict()
+    row = row_of.to_dict()
     change = row.pop("change") or {}
     for field in ("value", "unit", "basis", "text"):
         row[f"change_{field}"] = change.get(field)
