@@ -28,9 +28,9 @@ FIGURES = [
     (6, "开展防骗宣传活动", "1,275场次", 1275, "场次", "exact", None, None),
     (6, "覆盖群众", "36万余人", 360_000, "人", "more_than", None, None),
 ]
-# the campaign of each (docs/ANNOTATION.md, "Records"): 行动中 ties paragraph 3 to it and runs
-# on into paragraph 4; 3月份 is a calendar period and leaves it
-CAMPAIGNS = [CAMPAIGN] * 4 + [None] * 4
+# the campaign of each (docs/ANNOTATION.md, "Records"): 行动中 ties paragraph 3 to it; the
+# paragraphs after it do not say their figures are the campaign's
+CAMPAIGNS = [CAMPAIGN] * 2 + [None] * 6
 
 
 @pytest.fixture(scope="module")

@@ -166,6 +166,12 @@ def test_organisation_is_the_reporting_body_not_its_supervisor_or_the_fined_comp
     assert (fined.organisation, fined.organisation_start) == ("松川市市场监管局", 0)
 
 
+def test_a_clause_pointing_back_ties_its_paragraph_to_the_campaign_not_its_time(nlp):
+    found = rows(nlp, "当晚,松川市公安局开展“清链”行动。行动中,抓获176人。", "冻结资金3.2亿元。")
+    assert (found["176人"].campaign, found["176人"].period) == ("“清链”行动", "当晚")
+    assert found["3.2亿元"].campaign is None
+
+
 def test_no_press_office_no_fined_company_no_fragment(nlp):
     text = "7月10日上午,松川市政府新闻办召开新闻发布会,今年上半年全市破获案件202起。"
     assert rows(nlp, text)["202起"].organisation is None

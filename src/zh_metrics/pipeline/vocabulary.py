@@ -381,10 +381,11 @@ SCOPE_LEAD = re.compile(
     rf"^(?:{_alternation(('其中', '同时', '此外', '另外', '据悉', '据了解') + SCOPE_WORDS)})?(?:{_alternation(CLASS_NOUNS)})?\s*"
 )
 # 在…中 encloses the figures of its clause: 在“清链”行动中, 在深入推进…专项行动中
-# and 行动中 / 此次行动中 at the head of a clause points back to the campaign named before
-SCOPE_IN = re.compile(
-    r"(?:在[^,，。;；:：!！?？\n在]{2,40}?|(?:^|(?<=[,，。;；:：!！?？\n]))(?:此次|本次|这次|该)?(?:专项|集中)?)"
-    r"(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中"
+SCOPE_IN = re.compile(r"在[^,，。;；:：!！?？\n在]{2,40}?(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中")
+# 行动中 / 此次行动中 at the head of a clause points back to the campaign named before; it ties
+# the figures to that campaign but names no time of its own
+SCOPE_BACK = re.compile(
+    r"(?:^|(?<=[,，。;；:：!！?？\n]))(?:此次|本次|这次|该)?(?:专项|集中)?(?:行动|专项行动|整治|战役|会战)(?:中|期间)"
 )
 # words that make the next time expression a comparison base (比去年, 较上年同期, 与去年同期相比)
 BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$")

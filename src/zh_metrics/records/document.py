@@ -48,7 +48,7 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
     for i, (doc, text) in enumerate(zip(docs, texts)):
         periods = find_periods(doc, text, i)
         subjects = subject_organisations(doc, text, i)
-        set_going = sentence_campaigns(doc, text, i)
+        set_going = sentence_campaigns(doc, text, i, campaigns)
         figures = list(_figures_with_changes(doc))
         governing = periods_of(text, [ent for ent, _ in figures], periods, carried_period)
         indicators = list_indicators(

@@ -24,6 +24,7 @@ from ..pipeline.vocabulary import (
     NOT_REPORTING_BODY,
     ORG_LEVELS,
     PENALTY_WORDS,
+    SCOPE_BACK,
     SCOPE_LEVELS,
     SENTENCE_END,
     SOURCE_AFTER,
@@ -93,9 +94,11 @@ def penalised(organisation: Name, indicator: str) -> bool:
     return bool(COMPANY_END.search(organisation.text) and PENALTY_WORDS.search(indicator))
 
 
-def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, int]]:
-    """The campaigns a sentence sets going (开展“清链”行动, at the head of a clause), each
-    with the end of its sentence; none where the sentence lists several (“云剑”“断卡”等)."""
+def sentence_campaigns(doc: Doc, text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
+    """The campaigns the sentences of a paragraph set going, each with where and the end of its
+    sentence: one named there (开展“清链”行动, at the head of a clause; none where the sentence
+    lists several: “云剑”“断卡”等), or the last one `named` before a clause that points back to
+    it (…开展“清链”行动。行动中,…)."""
     campaigns = [e for e in doc.ents if e.label_ == "CAMPAIGN"]
     found = []
     for i, ent in enumerate(campaigns):
@@ -110,9 +113,17 @@ def sentence_campaigns(doc: Doc, text: str, paragraph: int) -> list[tuple[Name, 
             continue
         lead = text[clause_start(text, ent.start_char) : ent.start_char]
         if CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
-            end = SENTENCE_END.search(text, ent.end_char)
-            found.append((Name(ent.text, paragraph, ent.start_char), end.start() if end else len(text)))
-    return found
+            found.append((Name(ent.text, paragraph, ent.start_char), ent.start_char, _sentence_end(text, ent.end_char)))
+    for match in SCOPE_BACK.finditer(text):
+        before = [c for c in named if (c.paragraph, c.start) < (paragraph, match.start())]
+        if before:
+            found.append((before[-1], match.start(), _sentence_end(text, match.end())))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = SENTENCE_END.search(text, pos)
+    return end.start() if end else len(text)
 
 
 def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
@@ -130,12 +141,12 @@ def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
     return before[-1] if before else None
 
 
-def running_campaign(set_going: list[tuple[Name, int]], periods: list[Period], start: int) -> Name | None:
+def running_campaign(set_going: list[tuple[Name, int, int]], periods: list[Period], start: int) -> Name | None:
     """The campaign a figure of this paragraph belongs to by the sentence that set it going:
     its own sentence, or an earlier one while no calendar period has taken over since
     (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市破获… does not)."""
-    for name, sentence_end in reversed(set_going):
-        if name.start >= start:
+    for name, at, sentence_end in reversed(set_going):
+        if at >= start:
             continue
         if start <= sentence_end:
             return name
