@@ -172,6 +172,12 @@ def test_a_clause_pointing_back_ties_its_paragraph_to_the_campaign_not_its_time(
     assert found["3.2亿元"].campaign is None
 
 
+def test_a_body_that_reports_its_figures_is_theirs_a_news_outlet_is_not(nlp):
+    assert rows(nlp, "据松川市公安局通报,今年以来全市破获案件202起。")["202起"].organisation == "松川市公安局"
+    assert rows(nlp, "记者7月1日从青禾县公安局获悉,抓获176人。")["176人"].organisation == "青禾县公安局"
+    assert rows(nlp, "据松川日报报道,今年以来全市破获案件202起。")["202起"].organisation is None
+
+
 def test_no_press_office_no_fined_company_no_fragment(nlp):
     text = "7月10日上午,松川市政府新闻办召开新闻发布会,今年上半年全市破获案件202起。"
     assert rows(nlp, text)["202起"].organisation is None

@@ -242,8 +242,12 @@ SCOPE_WORDS = (
     "相关",
 )
 # a byline: who reports, not who acts (来源: XX日报; XX社北京3月1日电)
-SOURCE_BEFORE = re.compile(r"(?:来源|来自|稿源|据)\s*[:：]?\s*$")
-SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|报道|消息|客户端|网讯|[(（]记者)")
+SOURCE_BEFORE = re.compile(r"(?:来源|稿源)\s*[:：]?\s*$")
+SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|网讯|[(（]记者)")
+# 据X, 来自X的消息, X报道: a news outlet is a source; another body so named reports its own figures
+MEDIA_NAME = re.compile(r"(?:社|报|网|台|电视台|客户端|杂志|在线|新闻)$")
+MEDIA_BEFORE = re.compile(r"(?:据|来自|根据)\s*[:：]?\s*$")
+MEDIA_AFTER = re.compile(r"^\s*(?:报道|消息|客户端)")
 
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
@@ -408,7 +412,8 @@ UP_TO_NOW = ("以来", "至今", "来")
 # what may stand before an organisation that is the subject of its clause: time words and
 # fillers, and the frames of a report's source (记者从X获悉, 据X通报)
 SUBJECT_LEAD = re.compile(
-    r"^(?:\s|记者|日前|近日|近期|从|据|经|另据|今年以来|截至目前|目前|同时|此外|另外|其中|一是|二是|三是|[(（]|\d+[.、]|[一二三四五六七八九十]+、)*$"
+    r"^(?:\s|记者|日前|近日|近期|从|据|根据|来自|由|经|另据|今年以来|截至目前|目前|同时|此外|另外|其中|一是|二是|三是"
+    r"|[(（][^)）]{0,16}[)）]|[(（]|\d+[.、]|[一二三四五六七八九十]+、)*$"
 )
 # an organisation followed by these directs or supervises the work rather than doing it
 SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督办|督导|牵头|要求|领导|授权|委托|挂牌)")
@@ -425,7 +430,7 @@ CALENDAR_PERIOD = re.compile(r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (
-    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^[^省市县区州]*(?:部|总局|总署)$")),
+    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^[^省市县区州]{1,6}(?:部|总局|总署)")),
     (2, re.compile(r"省|自治区")),
     (1, re.compile(r"市|州|盟")),
 )

@@ -20,6 +20,9 @@ from ..pipeline.vocabulary import (
     CAMPAIGN_VERBS,
     CLASS_NOUNS,
     COMPANY_END,
+    MEDIA_AFTER,
+    MEDIA_BEFORE,
+    MEDIA_NAME,
     NAME_LIST_GLUE,
     NOT_REPORTING_BODY,
     ORG_LEVELS,
@@ -46,15 +49,18 @@ class Name:
 
 
 def is_source(ent: Span, text: str) -> bool:
-    """A byline or source (来源: XX日报, XX社北京3月1日电): who reports, not who acts."""
+    """A byline or source (来源: XX日报, XX社北京3月1日电, 据XX报道): who reports the news, not
+    whose figures they are. 据市公安局通报 names the body whose figures they are."""
     before = text[max(0, ent.start_char - 6) : ent.start_char]
     after = text[ent.end_char : ent.end_char + 12]
     dateline = TIME_EXPRESSION.match(after.lstrip())
+    media = MEDIA_NAME.search(ent.text) and (MEDIA_BEFORE.search(before) or MEDIA_AFTER.match(after))
     return bool(
         SOURCE_BEFORE.search(before)
         or SOURCE_AFTER.match(after)
         or (dateline and SOURCE_AFTER.match(after.lstrip()[dateline.end() :]))
         or _dateline(after)
+        or media
     )
 
 
