@@ -19,25 +19,19 @@ import spacy
 
 from zh_metrics.corpus.jsonl import read_jsonl_lines
 from zh_metrics.files import write_atomic
-from zh_metrics.records import Metric, extract_document
+from zh_metrics.records import Metric, extract_document, mention_end
 
 
 def marked(text: str, metric: Metric) -> str:
     """The paragraph with the figure in 【】 and the names found in this paragraph in 〖〗."""
     marks = [(metric.start, "【"), (metric.end, "】")]
     for name, start in ((metric.organisation, metric.organisation_start), (metric.campaign, metric.campaign_start)):
-        if name and start is not None and start >= 0 and start < len(text):
-            mention = next((m for m in (name, *_suffixes(name)) if text.startswith(m, start)), None)
-            if mention:
-                marks += [(start, "〖"), (start + len(mention), "〗")]
+        end = mention_end(text, start, name) if name and start is not None else None
+        if end is not None:
+            marks += [(start, "〖"), (end, "〗")]
     for pos, mark in sorted(marks, reverse=True):
         text = text[:pos] + mark + text[pos:]
     return text
-
-
-def _suffixes(name: str) -> list[str]:
-    """Shorter mentions of a name given by its fullest one (松川市公安局 → 市公安局)."""
-    return [name[i:] for i in range(1, len(name) - 1)]
 
 
 def main() -> None:

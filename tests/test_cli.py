@@ -63,7 +63,17 @@ def test_every_command_follows_the_conventions():
             if param.name == "output_dir":
                 assert param.opts == ["--output-dir"], name
             assert "--out" not in param.opts, name
-    assert sorted(with_model) == ["benchmark", "evaluate", "evaluate-records", "extract", "predict", "report", "select"]
+    assert sorted(with_model) == [
+        "benchmark",
+        "evaluate",
+        "evaluate-records",
+        "extract",
+        "predict",
+        "render",
+        "report",
+        "select",
+        "serve",
+    ]
 
 
 def test_predict_in_the_older_form_as_other_teams_call_it(ruler_pipeline, texts_file, tmp_path):

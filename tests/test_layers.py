@@ -14,6 +14,7 @@ ALLOWED = {
     "api": {"pipeline", "records", "documents"},
     "corpus": {"pipeline", "files", "progress", "records", "documents"},
     "measure": {"pipeline", "corpus", "files", "progress", "records", "api", "documents"},
+    "serve": {"pipeline", "corpus", "files", "records", "api", "documents", "measure"},
 }
 
 

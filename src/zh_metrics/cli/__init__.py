@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import corpus, measure, records  # noqa: F401  (the commands register on `app`)
+from . import corpus, measure, records, serve  # noqa: F401  (the commands register on `app`)
 from .common import app
 
 

@@ -181,9 +181,8 @@ def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
     return task
 
 
-def prediction_task(doc: Doc, meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What the pipeline found, as a Prodigy task for ner.manual/rel.manual: the pipeline's
-    tokens, spans with token indices and normalised fields, HAS_CHANGE relations, hashes."""
+def predicted_spans(doc: Doc) -> list[dict[str, Any]]:
+    """The pipeline's entities as task spans: offsets, token indices, label, normalised fields."""
     spans = []
     for ent in doc.ents:
         span = {
@@ -198,12 +197,21 @@ def prediction_task(doc: Doc, meta: dict[str, Any] | None = None) -> dict[str, A
             if value is not None or (field in ("value", "unit") and ent.label_ in VALUE_LABELS):
                 span[field] = value
         spans.append(span)
+    return spans
+
+
+def predicted_relations(doc: Doc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The pipeline's HAS_CHANGE links as (head, child) character offsets, between entities."""
+    ents = {(e.start_char, e.end_char) for e in doc.ents}
+    return [((hs, he), (cs, ce)) for hs, he, cs, ce in (doc._.relations or []) if (hs, he) in ents and (cs, ce) in ents]
+
+
+def prediction_task(doc: Doc, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the pipeline found, as a Prodigy task for ner.manual/rel.manual: the pipeline's
+    tokens, spans with token indices and normalised fields, HAS_CHANGE relations, hashes."""
+    spans = predicted_spans(doc)
     by_offsets = {(s["start"], s["end"]): s for s in spans}
-    relations = [
-        make_relation(by_offsets[(hs, he)], by_offsets[(cs, ce)])
-        for hs, he, cs, ce in (doc._.relations or [])
-        if (hs, he) in by_offsets and (cs, ce) in by_offsets
-    ]
+    relations = [make_relation(by_offsets[head], by_offsets[child]) for head, child in predicted_relations(doc)]
     task = {
         "text": doc.text,
         "meta": dict(meta or {}),

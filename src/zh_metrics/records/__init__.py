@@ -10,6 +10,7 @@ from .formats import COLUMNS, display_width, format_records, task_record
 from .indicator import indicator_of
 from .metric import Change, Metric, Record, flatten
 from .period import parse_date
+from .scope import mention_end
 
 __all__ = [
     "COLUMNS",
@@ -21,6 +22,7 @@ __all__ = [
     "flatten",
     "format_records",
     "indicator_of",
+    "mention_end",
     "metrics_by_paragraph",
     "parse_date",
     "task_record",

@@ -179,6 +179,13 @@ def level_of(name: str) -> int:
     return next((level for level, pattern in ORG_LEVELS if pattern.search(name)), 0)
 
 
+def mention_end(text: str, start: int, name: str) -> int | None:
+    """Where the mention of `name` at `start` of `text` ends: the name itself, or the shorter
+    form the text used there (市公安局 for 松川市公安局); None when neither stands there."""
+    found = next((len(name) - i for i in range(len(name) - 1) if text.startswith(name[i:], start)), None)
+    return None if found is None or start < 0 else start + found
+
+
 def fullest(name: str, names: list[str]) -> str:
     """The fullest mention of a body in the document: 市公安局 → 松川市公安局."""
     return max((other for other in names if other.endswith(name)), key=len, default=name)
