@@ -26,6 +26,7 @@ from .vocabulary import (
     NUMERAL_CHARS,
     QUALIFIERS_AFTER,
     QUALIFIERS_BEFORE,
+    SHARE_OF_EARLIER_RE,
     SUBUNITS,
     TIMES_OF_RE,
     VAGUE_PREFIXES,
@@ -157,6 +158,9 @@ def normalise_rate(text: str, before: str, after: str) -> Normalised:
     qualifier = _context_qualifier(before, after) or "exact"
     if span_text.endswith("%"):
         value, approx, rest = read_amount(span_text[:-1])
+        if SHARE_OF_EARLIER_RE.search(before.rstrip()):
+            # 是去年同期的80%: the figure is 80% of the earlier one, a change of −20% (as 是…的N倍 is +(N−1))
+            return Normalised(to_number(value / 100 - 1), "ratio", "more_than" if approx else qualifier, basis)
         return Normalised(to_number(sign * value / 100), "ratio", "more_than" if approx else qualifier, basis)
     if span_text.endswith("个百分点") or span_text.endswith("百分点"):
         value, approx, _ = read_amount(span_text[: -4 if span_text.endswith("个百分点") else -3])
