@@ -66,6 +66,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 CHANGE_VERB_RE = re.compile(_alternation(UP_VERBS + DOWN_VERBS))
 DIRECTION_RE = re.compile(_alternation(UP_WORDS + DOWN_WORDS))
+# the glue between the rates of one list, where each may repeat its change verb (下降17.5%、下降15.2%)
+RATE_LIST_GLUE = re.compile(rf"{LIST_GLUE.pattern}|\s*[、和]\s*(?:{CHANGE_VERB_RE.pattern})\s*")
 BASES = ("同比", "环比")
 BASIS_RE = re.compile("|".join(BASES))
 # a change word followed by 至/到 names the new level, not the change (上升至60%)
@@ -84,6 +86,11 @@ RESPECTIVELY = ("分别", "依次")
 EARLIER_PERIOD = r"(?:去年|上年|前年|上一年|上月|上个月|上季度|往年|以往|[\d一二三四五六七八九十]+年前|\d{4}年)"
 SHARE_OF_EARLIER_RE = re.compile(
     rf"(?:是|为|相当于|超过|超出|达到|达|仅为)[^,，。；;、]*?{EARLIER_PERIOD}[^,，。；;、]*的$"
+)
+# right before a comparison base, which is never the figure a rate changes: 比去年[7.1万件],
+# 较上年([18.3万件]), 由年初的[61.2%], 由[3家]增加到 (not 占比[24%], 较大事故[2起])
+COMPARISON_BASE_BEFORE = re.compile(
+    rf"(?:(?:较|(?<!占)比|与|由|从)(?:{EARLIER_PERIOD}|年初|年末|\d+月份?|[一二三四五六七八九十]+月份?)(?:全年|同期)?|由)的?[（(]?$"
 )
 # 是去年同期的2倍, 增至3倍: a multiple that names the new level (the change is one less)
 TIMES_OF_RE = re.compile(
