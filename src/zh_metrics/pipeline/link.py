@@ -89,10 +89,13 @@ SUBJECT_ITEM_BREAK = re.compile(r"、|和|及|与")
 GENERIC_CHARS = frozenset("的数量总各类共全年月其中人起件名次个万亿元")
 
 
-def indicator_before(text: str, head: Span) -> str:
-    """The words naming a figure: its clause up to the figure (抓获犯罪嫌疑人 in
-    …、抓获犯罪嫌疑人300人)."""
+def indicator_before(text: str, group: list[Span], head_index: int) -> str:
+    """The words naming a figure: its clause up to the figure, after any entity before it
+    (抓获犯罪嫌疑人 in …、抓获犯罪嫌疑人300人; 追回欠薪 in 为3,120名务工人员追回欠薪4,650万元)."""
+    head = group[head_index]
     start = max(0, head.start_char - 16)
+    if head_index > 0:
+        start = max(start, group[head_index - 1].end_char)
     breaks = [m.end() for m in ITEM_BREAK.finditer(text, start, head.start_char)]
     return text[breaks[-1] if breaks else start : head.start_char]
 
@@ -106,10 +109,18 @@ def words_after(text: str, group: list[Span], head_index: int) -> str:
 
 
 def subject_before_run(text: str, group: list[Span], run_start: int) -> str:
-    """The subject a list of rates (or one rate) names for itself, from the words between the
-    entity before it, or its sentence's start, and its first rate."""
-    start = group[run_start - 1].end_char if run_start > 0 else 0
-    return own_subject(SENTENCE_END.split(text[start : group[run_start].start_char])[-1])
+    """The subject a list of rates (or one rate) names for itself: the words between the figure
+    before it, or its sentence's start, and its first rate, with the rates in between cut out
+    (受案增加412件,上升8.4%: 受案 for both rates)."""
+    pieces = []
+    end = group[run_start].start_char
+    i = run_start - 1
+    while i >= 0 and group[i].label_ == "RATE":
+        pieces.append(text[group[i].end_char : end])
+        end = group[i].start_char
+        i -= 1
+    pieces.append(text[group[i].end_char if i >= 0 else 0 : end])
+    return own_subject(SENTENCE_END.split("".join(reversed(pieces)))[-1])
 
 
 def subject_overlap(subject: str, indicator: str, run: tuple[int, int]) -> int:
@@ -184,7 +195,7 @@ def pair_features(
         features[f"own_subject_end={subject[-1]}"] = 1.0
     features[f"own_subject={subject_kind}&list={length > 1}"] = 1.0
     if subject:
-        shared = subject_overlap(subject, indicator_before(text, head), run)
+        shared = subject_overlap(subject, indicator_before(text, group, head_index), run)
         features[f"subject_overlap={min(shared, 2)}"] = 1.0
         features[f"subject_overlap={min(shared, 2)}&list={length > 1}"] = 1.0
         features[f"subject_overlap={min(shared, 2)}&own_subject={subject_kind}"] = 1.0
