@@ -83,14 +83,14 @@ RESPECTIVELY = ("分别", "依次")
 # a share of an earlier period's figure is a change against that period, not a level:
 # 是去年同期的80%, 超过上年全年总数的90% (RATE). A share of a total (占总数的31%, 占全国同期的40%:
 # 同期 alone is the same period) and a base (由去年的12%降至…) are levels (PERCENT).
-EARLIER_PERIOD = r"(?:去年|上年|前年|上一年|上月|上个月|上季度|往年|以往|[\d一二三四五六七八九十]+年前|\d{4}年)"
+EARLIER_PERIOD = r"(?:去年|上年|前年|上一年|上月|上个月|上季度|往年|以往|[\d一二三四五六七八九十]+年前|\d{4}年同期)"
 SHARE_OF_EARLIER_RE = re.compile(
     rf"(?:是|为|相当于|超过|超出|达到|达|仅为)[^,，。；;、]*?{EARLIER_PERIOD}[^,，。；;、]*的$"
 )
 # right before a comparison base, which is never the figure a rate changes: 比去年[7.1万件],
 # 较上年([18.3万件]), 由年初的[61.2%], 由[3家]增加到 (not 占比[24%], 较大事故[2起])
 COMPARISON_BASE_BEFORE = re.compile(
-    rf"(?:(?:较|(?<!占)比|与|由|从)(?:{EARLIER_PERIOD}|年初|年末|\d+月份?|[一二三四五六七八九十]+月份?)(?:全年|同期)?|由)的?[（(]?$"
+    rf"(?:(?:较|(?<!占)比|与|由|从)(?:{EARLIER_PERIOD}|\d{{4}}年|年初|年末|\d+月份?|[一二三四五六七八九十]+月份?)(?:全年|同期)?|由)的?[（(]?$"
 )
 # 是去年同期的2倍, 增至3倍: a multiple that names the new level (the change is one less)
 TIMES_OF_RE = re.compile(
