@@ -56,11 +56,11 @@ SENTENCE_PUNCT_IN_ENTITY = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?
 # Change words with their sign
 
 # verbs that say a figure changed; two characters each, the ones the lint looks for
-UP_VERBS = ("上升", "增长", "增加", "提高", "提升", "上涨", "攀升")
-DOWN_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩短", "缩减", "压减")
+UP_VERBS = ("上升", "增长", "增加", "提高", "提升", "上涨", "攀升", "扩大")
+DOWN_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩短", "缩减", "压减", "压缩")
 # nouns and short forms that also give a direction (降幅达27%, 多增3亿元, 增3.2%)
-UP_OTHER = ("增幅", "涨幅", "多增", "增", "升", "涨", "多")
-DOWN_OTHER = ("降幅", "少增", "减", "降", "少")
+UP_OTHER = ("增幅", "涨幅", "多增", "涨价", "增", "升", "涨", "多")
+DOWN_OTHER = ("降幅", "少增", "降价", "减", "降", "少")
 UP_WORDS = UP_VERBS + UP_OTHER
 DOWN_WORDS = DOWN_VERBS + DOWN_OTHER
 
@@ -71,6 +71,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 CHANGE_VERB_RE = re.compile(_alternation(UP_VERBS + DOWN_VERBS))
 DIRECTION_RE = re.compile(_alternation(UP_WORDS + DOWN_WORDS))
+# the glue between the rates of one list, where each may repeat its change verb (下降17.5%、下降15.2%)
+RATE_LIST_GLUE = re.compile(rf"{LIST_GLUE.pattern}|\s*[、和]\s*(?:{CHANGE_VERB_RE.pattern})\s*")
 BASES = ("同比", "环比")
 BASIS_RE = re.compile("|".join(BASES))
 # a change word followed by 至/到 names the new level, not the change (上升至60%)
@@ -83,6 +85,18 @@ COMPARISON_WORDS = re.compile(
     rf"分别|均|依次|{_alternation(UP_VERBS + DOWN_VERBS)}|多增|少增|降幅|增幅|涨幅|了|为|达到|达|约|近|超过|超|逾|\s"
 )
 RESPECTIVELY = ("分别", "依次")
+# a share of an earlier period's figure is a change against that period, not a level:
+# 是去年同期的80%, 超过上年全年总数的90% (RATE). A share of a total (占总数的31%, 占全国同期的40%:
+# 同期 alone is the same period) and a base (由去年的12%降至…) are levels (PERCENT).
+EARLIER_PERIOD = r"(?:去年|上年|前年|上一年|上月|上个月|上季度|往年|以往|[\d一二三四五六七八九十]+年前|\d{4}年同期)"
+SHARE_OF_EARLIER_RE = re.compile(
+    rf"(?:是|为|相当于|超过|超出|达到|达|仅为)[^,，。；;、]*?{EARLIER_PERIOD}[^,，。；;、]*的$"
+)
+# right before a comparison base, which is never the figure a rate changes: 比去年[7.1万件],
+# 较上年([18.3万件]), 由年初的[61.2%], 由[3家]增加到 (not 占比[24%], 较大事故[2起])
+COMPARISON_BASE_BEFORE = re.compile(
+    rf"(?:(?:较|(?<!占)比|与|由|从)(?:{EARLIER_PERIOD}|\d{{4}}年|年初|年末|\d+月份?|[一二三四五六七八九十]+月份?)(?:全年|同期)?|由)的?[（(]?$"
+)
 # 是去年同期的2倍, 增至3倍: a multiple that names the new level (the change is one less)
 TIMES_OF_RE = re.compile(
     r"(?:(?:是|为|相当于|达到|达)[^,，。;；]*的|增至|增长到|增加到|提高到|扩大到|升至|达到|为|是|达)$"
@@ -212,9 +226,18 @@ NOT_FIGURE_AFTER = ("年", "月", "日", "时", "岁", "周", "天", "小时", "
 # ---------------------------------------------------------------------------
 # Names
 
-# a campaign written without quotes ends with one of these type words
+# the words that say what kind of campaign a name is: with a specific description before them
+# they make a name ([松川市禁毒专项行动]); alone or after a generic word they do not (本次专项行动)
+CAMPAIGN_TYPE_WORDS = (
+    "专项行动", "专项整治", "集中整治", "专项工作", "专项斗争", "专项检查", "专项治理", "专项监督", "专项督查",
+    "专项打击", "宣传周", "宣传月", "百日攻坚行动", "百日行动", "攻坚行动", "攻坚战", "集中行动",
+    "统一行动", "会战", "战役", "保卫战",
+)  # fmt: skip
+# the type words that join a quoted name written right before them ([“清源”专项行动], but [“清源”]宣传活动)
+QUOTED_NAME_TYPE_WORDS = ("专案", "行动", "专项行动", "专项整治", "宣传月", "攻坚战", "战役", "会战")
+# a campaign written without quotes ends with a type word or one of these wider endings
 CAMPAIGN_END = re.compile(
-    r"(?:[”」』]|行动|专项行动|专案|斗争|整治|宣传月|宣传周|攻坚战|攻坚|战役|会战|保卫战|人民战争|攻势|检查|工程|计划|创建|"
+    rf"(?:[”」』]|{_alternation(CAMPAIGN_TYPE_WORDS)}|行动|专案|斗争|整治|攻坚|人民战争|攻势|检查|工程|计划|创建|"
     r"活动|日|月|周|年|行动\d(?:\.\d)?|\d{4}|案|治理|排查|清查|清理|评查|查处|打击|执法|监督|督察|禁渔|百日)$"
 )
 # nouns for a class of bodies, not one organisation (公安机关, 各级法院)
@@ -240,6 +263,22 @@ SCOPE_WORDS = (
     "当地",
     "有关",
     "相关",
+)
+# the words before a type word that make it a back-reference or a generic class, not a name:
+# 本次专项行动, 各类专项行动, 三大专项行动, 6月集中宣传月 (and any list closed by 等: “清源”等专项行动)
+GENERIC_CAMPAIGN_MODIFIER = re.compile(
+    r"^(?:本次|此次|这次|这一|该|上述|此类|各类|各项|各|系列|一系列|多轮|多项|历次|年度|今年|去年|当年|"
+    r"集中|联合|集群|全面|深入|持续|常态化|新一轮|新一届|首轮|本轮|这轮|[第]?[\d一二三四五六七八九十两]+(?:大|项|类|个|轮|次|批|年)?|地|"
+    rf"\d{{4}}年度?|\d+月份?|[一二三四五六七八九十]+月份?|{_alternation(SCOPE_WORDS)}|开展的|的)*$"
+)
+# a type word after these is one piece of work described, not a name (开展一次货车违法集中整治)
+ONE_INSTANCE = ("一次", "一轮", "一场", "一项")
+# words that take a campaign as their object or compare with it: a description starts after
+# them (开展[…专项整治], 较专项行动开展前)
+CAMPAIGN_FRAMING_VERBS = re.compile(
+    r"为期[^的]{1,6}的|开展了?|组织了?|部署了?|启动了?|推进|推动|实施|进行|参与|参加|依托|通过|围绕|纳入|结合|借助|发起|举办|开启|深化|"
+    r"加强|巩固|延续|总结|坚持|配合|检验|作为|完成|通报|转入|带动|回眸|把|将|在|以|与|和|及|对|从|向|是|为|较|比|"
+    r"经过|随着"
 )
 # a byline: who reports, not who acts (来源: XX日报; XX社北京3月1日电)
 SOURCE_BEFORE = re.compile(r"(?:来源|稿源)\s*[:：]?\s*$")
