@@ -21,6 +21,14 @@ PATTERNS = [
     ("ORG", "松川日报"),
     ("ORG", "松川市政府新闻办"),
     ("ORG", "青禾县公"),  # a name the model cut inside 公安机关
+    ("ORG", "松川市政府"),
+    ("ORG", "松川省公安厅"),
+    ("ORG", "柳湾市"),  # fragments: a place alone, with a verb's first character, with a scope word
+    ("ORG", "柳湾市扎"),
+    ("ORG", "柳湾全市"),
+    ("ORG", "柳湾市公安局党委"),  # glued to the title 党委书记
+    ("CAMPAIGN", "售假币专项行动"),  # a name the model cut: 打击制|售假币专项行动
+    ("CAMPAIGN", "随着“净岸”行动"),
     ("CAMPAIGN", "“清链”行动"),
     ("CAMPAIGN", "“净岸”行动"),
     ("CAMPAIGN", "“清链”"),
@@ -230,3 +238,49 @@ def test_table_shows_the_change_with_its_unit():
 def test_api_extract_takes_the_date(nlp):
     (metric,) = zh_metrics.extract("今年以来,破获案件202起。", nlp, date="2025-07-15")
     assert metric.to_dict()["period_start"] == "2025-01-01"
+
+
+@pytest.mark.parametrize(
+    "text,organisation",
+    [
+        ("柳湾市破获案件202起。", None),
+        ("柳湾市扎实推进反诈工作,破获案件202起。", None),
+        ("今年以来,柳湾全市破获案件202起。", None),
+        ("柳湾市公安局党委书记王某介绍,今年以来破获案件202起。", "柳湾市公安局"),
+    ],
+)
+def test_an_organisation_is_a_complete_name_of_a_body(nlp, text, organisation):
+    assert rows(nlp, text)["202起"].organisation == organisation
+
+
+def test_statistics_a_part_and_other_data_scope_their_own_sentence(nlp):
+    found = rows(nlp, "据松川市公安局统计,今年以来全市破获案件202起。网络平台清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "松川市公安局今年以来破获案件202起,另据网络平台数据,清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "从松川市公安局通报看,今年以来破获案件202起;从互联网企业数据看,清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "松川市公安局今年以来破获案件202起。其中,青禾县公安局破获35起。全市抓获犯罪嫌疑人176人。")
+    assert [found[f].organisation for f in ("202起", "35起", "176人")] == [
+        "松川市公安局",
+        "青禾县公安局",
+        "松川市公安局",
+    ]
+
+
+def test_no_body_from_a_frame_or_another_province(nlp):
+    assert rows(nlp, "在市委领导、松川市政府支持下,全市破获案件202起。")["202起"].organisation is None
+    found = rows(nlp, "松川省公安厅通报,今年以来全省破获案件202起。青禾省同期抓获176人。")
+    assert (found["202起"].organisation, found["176人"].organisation) == ("松川省公安厅", None)
+
+
+def test_campaign_names_and_what_sets_them_going(nlp):
+    text = "松川市公安局开展打击制售假币专项行动,破获案件35起。"
+    found = rows(nlp, text)["35起"]
+    assert (found.campaign, found.campaign_start) == ("打击制售假币专项行动", text.index("打击"))
+    text = "松川市公安局开展以跑分平台为重点的“清链”行动,截至6月底,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"
+    text = "松川市公安局开展“清链”行动、青禾“净岸”专项工作等系列行动,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # the first speaks for those named with it
+    assert rows(nlp, "随着“清链”行动深入推进,全市电诈案件下降12.5%。")["12.5%"].campaign is None
+    assert rows(nlp, "随着“净岸”行动的开展,全市破获案件202起。")["202起"].campaign is None

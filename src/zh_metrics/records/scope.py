@@ -16,22 +16,35 @@ from spacy.tokens import Doc, Span
 
 from ..pipeline.vocabulary import (
     CALENDAR_PERIOD,
+    CAMPAIGN_NAME_BOUNDARY,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
+    CAUSE_LEAD,
     CLASS_NOUNS,
     COMPANY_END,
+    FRAME_CLOSE,
+    FRAME_OPEN,
     MEDIA_AFTER,
     MEDIA_BEFORE,
     MEDIA_NAME,
     NAME_LIST_GLUE,
+    NOT_CAMPAIGN_START,
     NOT_REPORTING_BODY,
+    ORG_BODY_END,
     ORG_LEVELS,
+    OTHER_DATA,
+    PART_LEAD,
+    PARTY_GROUP,
     PENALTY_WORDS,
+    PERSON_TITLE_AFTER,
+    PROVINCE,
     SCOPE_BACK,
     SCOPE_LEVELS,
     SENTENCE_END,
     SOURCE_AFTER,
     SOURCE_BEFORE,
+    STATISTICS_AFTER,
+    STATISTICS_BEFORE,
     SUBJECT_LEAD,
     SUPERVISOR_AFTER,
     TIME_EXPRESSION,
@@ -41,11 +54,18 @@ from .period import Period, clause_start, sentence_start
 
 @dataclass(frozen=True)
 class Name:
-    """An organisation or campaign mentioned at `start` of paragraph `paragraph`."""
+    """An organisation or campaign mentioned at `start` of paragraph `paragraph`. `reach` is
+    how far it scopes, like a period's: "on" (later sentences and paragraphs) or "sentence"
+    (据松川市公安局统计,… and 其中,青禾县公安局… speak for their own sentence only)."""
 
     text: str
     paragraph: int
     start: int
+    reach: str = "on"
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
 
 def is_source(ent: Span, text: str) -> bool:
@@ -76,13 +96,31 @@ def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
     someone else's work (省公安厅部署…)."""
     subjects = []
     for ent in doc.ents:
-        if ent.label_ != "ORG" or is_source(ent, text) or NOT_REPORTING_BODY.search(ent.text):
+        name = body_name(ent, text)
+        if ent.label_ != "ORG" or name is None or is_source(ent, text) or NOT_REPORTING_BODY.search(ent.text):
             continue
         lead = text[clause_start(text, ent.start_char) : ent.start_char]
         lead = TIME_EXPRESSION.sub("", lead)
-        if SUBJECT_LEAD.match(lead) and not SUPERVISOR_AFTER.match(text[ent.end_char : ent.end_char + 8]):
-            subjects.append(Name(completed(ent, text), paragraph, ent.start_char))
+        after = text[ent.end_char : ent.end_char + 8]
+        framed = FRAME_OPEN.search(text, sentence_start(text, ent.start_char), ent.start_char) and FRAME_CLOSE.match(
+            text, ent.end_char
+        )
+        if SUBJECT_LEAD.match(lead) and not SUPERVISOR_AFTER.match(after) and not framed:
+            statistics = STATISTICS_BEFORE.search(lead) and STATISTICS_AFTER.match(after)
+            part = PART_LEAD.search(text, sentence_start(text, ent.start_char), ent.start_char)
+            reach = "sentence" if statistics or part else "on"
+            subjects.append(Name(name, paragraph, ent.start_char, reach))
     return subjects
+
+
+def body_name(ent: Span, text: str) -> str | None:
+    """The name of the body an ORG span stands for, or None for a fragment that names no body
+    (松川市, 松川市扎, 松川全市): completed where the model cut it (山西省公|安机关), without a
+    party group glued to a person's title (松川市公安局党委|书记 → 松川市公安局)."""
+    name = completed(ent, text)
+    if PARTY_GROUP.search(name) and PERSON_TITLE_AFTER.match(text[ent.end_char :]):
+        name = PARTY_GROUP.sub("", name)
+    return name if ORG_BODY_END.search(name) else None
 
 
 def completed(ent: Span, text: str) -> str:
@@ -100,26 +138,47 @@ def penalised(organisation: Name, indicator: str) -> bool:
     return bool(COMPANY_END.search(organisation.text) and PENALTY_WORDS.search(indicator))
 
 
-def sentence_campaigns(doc: Doc, text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
+def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
+    """The campaigns a paragraph names, each a complete name: one the model cut inside runs
+    back to its verb or scope word (开展打击制|售假币专项行动 → 打击制售假币专项行动); a span that
+    starts with a conjunction or a closing quote (随着“清链”…, ”行动) is no name."""
+    names = []
+    for ent in doc.ents:
+        if ent.label_ != "CAMPAIGN" or NOT_CAMPAIGN_START.match(ent.text) or ent.text.count("“") != ent.text.count("”"):
+            continue
+        start = ent.start_char
+        if "\u4e00" <= ent.text[0] <= "\u9fff":
+            lead = text[max(0, start - 12) : start]
+            boundary = max((m.end() for m in CAMPAIGN_NAME_BOUNDARY.finditer(lead)), default=None)
+            if boundary is not None and all("\u4e00" <= c <= "\u9fff" for c in lead[boundary:]):
+                start -= len(lead) - boundary
+        names.append(Name(text[start : ent.end_char], paragraph, start))
+    return names
+
+
+def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
     """The campaigns the sentences of a paragraph set going, each with where and the end of its
-    sentence: one named there (开展“清链”行动, at the head of a clause; none where the sentence
-    lists several: “云剑”“断卡”等), or the last one `named` before a clause that points back to
-    it (…开展“清链”行动。行动中,…)."""
-    campaigns = [e for e in doc.ents if e.label_ == "CAMPAIGN"]
+    sentence: one named there (开展“清链”行动, in the clause that names it, and not as a cause:
+    随着“清链”行动推进; none where the sentence lists several: “云剑”“断卡”等), or the last one
+    `named` before a clause that points back to it (…开展“清链”行动。行动中,…)."""
+    campaigns = [name for name in named if name.paragraph == paragraph]
     found = []
-    for i, ent in enumerate(campaigns):
-        sentence = sentence_start(text, ent.start_char)
+    for i, name in enumerate(campaigns):
+        sentence = sentence_start(text, name.start)
         listed = any(
-            other is not ent
-            and sentence_start(text, other.start_char) == sentence
-            and NAME_LIST_GLUE.match(text[min(ent.end_char, other.end_char) : max(ent.start_char, other.start_char)])
+            other is not name
+            and sentence_start(text, other.start) == sentence
+            and NAME_LIST_GLUE.match(text[min(name.end, other.end) : max(name.start, other.start)])
             for other in campaigns[max(0, i - 1) : i + 2]
         )
-        if listed or text[ent.end_char : ent.end_char + 1] == "等":
+        if listed or text[name.end : name.end + 1] == "等":
             continue
-        lead = text[clause_start(text, ent.start_char) : ent.start_char]
+        clause = clause_start(text, name.start)
+        lead = text[clause : name.start]
+        if CAUSE_LEAD.search(lead) or any(clause <= other.start < name.start for other in campaigns):
+            continue  # a cause, or a later one of several the clause names: the first speaks for them
         if CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
-            found.append((Name(ent.text, paragraph, ent.start_char), ent.start_char, _sentence_end(text, ent.end_char)))
+            found.append((name, name.start, _sentence_end(text, name.end)))
     for match in SCOPE_BACK.finditer(text):
         before = [c for c in named if (c.paragraph, c.start) < (paragraph, match.start())]
         if before:
@@ -172,6 +231,23 @@ def wider_than_organisation(text: str, paragraph: int, figure_start: int, organi
     words = text[start:figure_start]
     scope = max((level for level, pattern in SCOPE_LEVELS if pattern.search(words)), default=0)
     return scope > level_of(organisation.text)
+
+
+def other_province(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
+    """A figure whose sentence names another province (青禾省…) than the body carried to it
+    from an earlier sentence (松川省公安厅): the figure is not that body's."""
+    start = sentence_start(text, figure_start)
+    own = PROVINCE.search(organisation.text)
+    if own is None or (organisation.paragraph == paragraph and organisation.start >= start):
+        return False
+    return any(m.group(1) != own.group(1) for m in PROVINCE.finditer(text, start, figure_start))
+
+
+def other_data(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
+    """A source named between the body and the figure (据网络平台数据…): the figure comes from
+    other data than the body's."""
+    since = organisation.end if organisation.paragraph == paragraph else 0
+    return bool(OTHER_DATA.search(text, since, figure_start))
 
 
 def level_of(name: str) -> int:
