@@ -184,6 +184,8 @@ def test_a_body_that_reports_its_figures_is_theirs_a_news_outlet_is_not(nlp):
     assert rows(nlp, "据松川市公安局通报,今年以来全市破获案件202起。")["202起"].organisation == "松川市公安局"
     assert rows(nlp, "记者7月1日从青禾县公安局获悉,抓获176人。")["176人"].organisation == "青禾县公安局"
     assert rows(nlp, "据松川日报报道,今年以来全市破获案件202起。")["202起"].organisation is None
+    text = "松川日报松川7月1日电(记者王某)记者从松川市公安局获悉,今年以来全市破获案件202起。"
+    assert rows(nlp, text)["202起"].organisation == "松川市公安局"  # after the byline
 
 
 def test_no_press_office_no_fined_company_no_fragment(nlp):

@@ -248,6 +248,9 @@ SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|网讯|[(（]记者)")
 MEDIA_NAME = re.compile(r"(?:社|报|网|台|电视台|客户端|杂志|在线|新闻)$")
 MEDIA_BEFORE = re.compile(r"(?:据|来自|根据)\s*[:：]?\s*$")
 MEDIA_AFTER = re.compile(r"^\s*(?:报道|消息|客户端)")
+# the rest of a dateline after the outlet's name (松川日报|青禾7月1日电): it stands before a
+# subject like a time word
+DATELINE_REST = re.compile(r"^[^,，。;；]{0,16}?(?:电|讯|消息)")
 
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
@@ -441,7 +444,7 @@ ORG_LEVELS = (
 )
 SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
 # a press office hosts the release of others' results; it is not whose they are
-NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$")
+NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$|^国新办$")
 # a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
 COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|厂)$")
 PENALTY_WORDS = re.compile(r"罚|没收|处以")

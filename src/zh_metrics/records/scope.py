@@ -21,6 +21,7 @@ from ..pipeline.vocabulary import (
     CAMPAIGN_VERBS,
     CAUSE_LEAD,
     CLASS_NOUNS,
+    DATELINE_REST,
     COMPANY_END,
     FRAME_CLOSE,
     FRAME_OPEN,
@@ -95,11 +96,14 @@ def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
     after nothing but time words, fillers and a source frame (记者从…获悉), and not directing
     someone else's work (省公安厅部署…)."""
     subjects = []
+    sources = [ent.end_char for ent in doc.ents if ent.label_ == "ORG" and is_source(ent, text)]
     for ent in doc.ents:
         name = body_name(ent, text)
         if ent.label_ != "ORG" or name is None or is_source(ent, text) or NOT_REPORTING_BODY.search(ent.text):
             continue
-        lead = text[clause_start(text, ent.start_char) : ent.start_char]
+        start = clause_start(text, ent.start_char)
+        byline = max((end for end in sources if start < end <= ent.start_char), default=None)
+        lead = text[start : ent.start_char] if byline is None else DATELINE_REST.sub("", text[byline : ent.start_char])
         lead = TIME_EXPRESSION.sub("", lead)
         after = text[ent.end_char : ent.end_char + 8]
         framed = FRAME_OPEN.search(text, sentence_start(text, ent.start_char), ent.start_char) and FRAME_CLOSE.match(
