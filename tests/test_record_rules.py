@@ -284,5 +284,7 @@ def test_campaign_names_and_what_sets_them_going(nlp):
     assert rows(nlp, text)["202起"].campaign == "“清链”行动"
     text = "松川市公安局开展“清链”行动、青禾“净岸”专项工作等系列行动,破获案件202起。"
     assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # the first speaks for those named with it
+    text = "本报讯 我市“清链”行动取得明显成效,已破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # its results
     assert rows(nlp, "随着“清链”行动深入推进,全市电诈案件下降12.5%。")["12.5%"].campaign is None
     assert rows(nlp, "随着“净岸”行动的开展,全市破获案件202起。")["202起"].campaign is None

@@ -429,6 +429,9 @@ CAMPAIGN_VERBS = re.compile(
 CAMPAIGN_NAME_BOUNDARY = re.compile(
     rf"{CAMPAIGN_VERBS.pattern}|{_alternation(SCOPE_WORDS)}|{_alternation(CLASS_NOUNS)}|在|的"
 )
+# a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
+# figures of that sentence are its results
+CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
 # an event scope that names a campaign by its type only (行动开展以来), or only points back to
 # it (期间), refers to the last one named
 CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")

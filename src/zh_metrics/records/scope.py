@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from ..pipeline.vocabulary import (
     CALENDAR_PERIOD,
     CAMPAIGN_NAME_BOUNDARY,
+    CAMPAIGN_RESULTS_AFTER,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
     CAUSE_LEAD,
@@ -162,7 +163,8 @@ def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
 
 def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
     """The campaigns the sentences of a paragraph set going, each with where and the end of its
-    sentence: one named there (开展“清链”行动, in the clause that names it, and not as a cause:
+    sentence: one named there (开展“清链”行动, in the clause that names it, or “清链”行动取得成效;
+    not as a cause:
     随着“清链”行动推进; none where the sentence lists several: “云剑”“断卡”等), or the last one
     `named` before a clause that points back to it (…开展“清链”行动。行动中,…)."""
     campaigns = [name for name in named if name.paragraph == paragraph]
@@ -181,7 +183,8 @@ def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tup
         lead = text[clause : name.start]
         if CAUSE_LEAD.search(lead) or any(clause <= other.start < name.start for other in campaigns):
             continue  # a cause, or a later one of several the clause names: the first speaks for them
-        if CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
+        results = CAMPAIGN_RESULTS_AFTER.match(text, name.end)
+        if results or CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
             found.append((name, name.start, _sentence_end(text, name.end)))
     for match in SCOPE_BACK.finditer(text):
         before = [c for c in named if (c.paragraph, c.start) < (paragraph, match.start())]
