@@ -22,6 +22,7 @@ PATTERNS = [
     ("ORG", "松川市政府新闻办"),
     ("ORG", "青禾县公"),  # a name the model cut inside 公安机关
     ("ORG", "松川市政府"),
+    ("ORG", "市场监管总局"),
     ("ORG", "松川省公安厅"),
     ("ORG", "柳湾市"),  # fragments: a place alone, with a verb's first character, with a scope word
     ("ORG", "柳湾市扎"),
@@ -268,6 +269,13 @@ def test_statistics_a_part_and_other_data_scope_their_own_sentence(nlp):
         "青禾县公安局",
         "松川市公安局",
     ]
+
+
+def test_a_national_body_speaks_for_national_figures(nlp):
+    found = rows(nlp, "过去一年,市场监管总局重拳打击侵权行为。2024年,全国市场监管部门共查办案件5200件。")
+    assert found["5200件"].organisation == "市场监管总局"  # 市场 is no city: the body is national
+    found = rows(nlp, "松川市公安局重拳打击侵权行为。2024年,全国公安机关共破获案件5200件。")
+    assert found["5200件"].organisation is None
 
 
 def test_no_body_from_a_frame_or_another_province(nlp):

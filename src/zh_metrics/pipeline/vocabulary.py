@@ -441,7 +441,7 @@ CALENDAR_PERIOD = re.compile(r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (
-    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^[^省市县区州]{1,6}(?:部|总局|总署)")),
+    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^(?:市场|[^省市县区州]){1,6}(?:部|总局|总署)")),
     (2, re.compile(r"省|自治区")),
     (1, re.compile(r"市|州|盟")),
 )
