@@ -263,6 +263,8 @@ def test_statistics_a_part_and_other_data_scope_their_own_sentence(nlp):
     assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
     found = rows(nlp, "从松川市公安局通报看,今年以来破获案件202起;从互联网企业数据看,清理违规账号1200个。")
     assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "松川市市场监管局制定了三项监管办法。2024年,全市网络平台清理违规账号1200个。")
+    assert found["1200个"].organisation is None  # a body making rules: not whose results follow
     found = rows(nlp, "松川市公安局今年以来破获案件202起。其中,青禾县公安局破获35起。全市抓获犯罪嫌疑人176人。")
     assert [found[f].organisation for f in ("202起", "35起", "176人")] == [
         "松川市公安局",

@@ -472,6 +472,9 @@ OTHER_DATA = re.compile(
 # not the subject of the figures after it
 FRAME_OPEN = re.compile(r"(?<![现正存实所])在(?!.*[下中]\s*[,，])")
 FRAME_CLOSE = re.compile(r"[^。;；!！?？在]*?下\s*[,，]")
+# a body that makes rules in its clause (松川市市场监管局制定…办法) speaks for that sentence only:
+# the figures after it are not its results
+RULE_MAKING_AFTER = re.compile(r"[^,，。;；]{0,6}?(?:制定|修订|出台|印发|颁布|起草)")
 # a body after 其中 is a part of the bodies before (全市法院…,其中市中级法院…): its sentence only
 PART_LEAD = re.compile(r"其中")
 # a province named in a figure's sentence: a body of another province is not whose figure it is

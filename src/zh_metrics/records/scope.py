@@ -40,6 +40,7 @@ from ..pipeline.vocabulary import (
     PENALTY_WORDS,
     PERSON_TITLE_AFTER,
     PROVINCE,
+    RULE_MAKING_AFTER,
     SCOPE_BACK,
     SCOPE_LEVELS,
     SENTENCE_END,
@@ -58,7 +59,8 @@ from .period import Period, clause_start, sentence_start
 class Name:
     """An organisation or campaign mentioned at `start` of paragraph `paragraph`. `reach` is
     how far it scopes, like a period's: "on" (later sentences and paragraphs) or "sentence"
-    (据松川市公安局统计,… and 其中,青禾县公安局… speak for their own sentence only)."""
+    (据松川市公安局统计,…, 其中,青禾县公安局… and a body making rules speak for their own
+    sentence only)."""
 
     text: str
     paragraph: int
@@ -113,7 +115,8 @@ def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
         if SUBJECT_LEAD.match(lead) and not SUPERVISOR_AFTER.match(after) and not framed:
             statistics = STATISTICS_BEFORE.search(lead) and STATISTICS_AFTER.match(after)
             part = PART_LEAD.search(text, sentence_start(text, ent.start_char), ent.start_char)
-            reach = "sentence" if statistics or part else "on"
+            rules = RULE_MAKING_AFTER.match(text, ent.end_char)
+            reach = "sentence" if statistics or part or rules else "on"
             subjects.append(Name(name, paragraph, ent.start_char, reach))
     return subjects
 
