@@ -34,6 +34,8 @@ PATTERNS = [
     ("CAMPAIGN", "“净岸”行动"),
     ("CAMPAIGN", "“清链”"),
     ("CAMPAIGN", "“净岸”"),
+    ("CAMPAIGN", "“青禾”"),
+    ("CAMPAIGN", "“清链”专项斗争"),
     *[
         ("COUNT", text)
         for text in ("202起", "176人", "318起", "12部", "9个", "35起", "48名", "1200个", "16起", "5200件")
@@ -298,3 +300,14 @@ def test_campaign_names_and_what_sets_them_going(nlp):
     assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # its results
     assert rows(nlp, "随着“清链”行动深入推进,全市电诈案件下降12.5%。")["12.5%"].campaign is None
     assert rows(nlp, "随着“净岸”行动的开展,全市破获案件202起。")["202起"].campaign is None
+    text = "经过推进“清链”行动,全市电诈案件明显减少。截至2024年底,全市抓获犯罪嫌疑人176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # a cause, then a year's total
+    text = "松川市公安局开展“清链”行动,破获案件202起。截至2024年底,全市抓获犯罪嫌疑人176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # the year's end is a summary of the year
+
+
+def test_campaign_scope_ends_at_another_campaign_and_a_scope_finds_its_type(nlp):
+    text = "松川市公安局开展“清链”行动,破获案件202起。开展“净岸”“青禾”等行动,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign is None
+    text = "松川市公安局深入开展“清链”专项斗争,破获案件202起。开展“净岸”行动。专项斗争以来,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "“清链”专项斗争"

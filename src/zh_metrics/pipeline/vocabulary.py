@@ -435,9 +435,12 @@ CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已�
 # an event scope that names a campaign by its type only (行动开展以来), or only points back to
 # it (期间), refers to the last one named
 CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")
-# a period of the calendar (今年以来, 1至8月, 全年) takes over from a campaign set going in an
-# earlier sentence; a point it runs up to (截至6月5日, 目前) does not
-CALENDAR_PERIOD = re.compile(r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)")
+# a period of the calendar (今年以来, 1至8月, 全年) or the end of a year (截至2024年底) takes over
+# from a campaign set going in an earlier sentence; another point it runs up to (截至6月5日,
+# 目前) does not
+CALENDAR_PERIOD = re.compile(
+    r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)|^(?:截至|截止).*年(?:底|末)$"
+)
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (
@@ -480,7 +483,7 @@ PART_LEAD = re.compile(r"其中")
 # a province named in a figure's sentence: a body of another province is not whose figure it is
 PROVINCE = re.compile(r"([\u4e00-\u9fff]{2})(?<![全我各本该外跨])(?:省|自治区)")
 # a campaign in a clause of cause (随着“清链”行动深入推进,…) is no scope of the figures after it
-CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|在[^,，。]{0,10}推动下")
+CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]{0,10}推动下")
 # the first character of a campaign that is no complete name: a conjunction or a closing quote
 NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』])")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign

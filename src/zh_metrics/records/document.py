@@ -59,7 +59,7 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
             organisation = _organisation(text, i, ent.start_char, subjects, carried_org)
             if organisation and penalised(organisation, indicator):
                 organisation = None
-            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, ent.start_char)
+            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, campaigns, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
             metric.organisation_start = _offset_from(organisation, offsets, i)

@@ -204,22 +204,28 @@ def _sentence_end(text: str, pos: int) -> int:
 def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
     """The campaign of an event scope: the one named inside it (在“清链”行动中, “清链”行动
     开展以来), or for a scope that names only its type (行动开展以来, 专项行动期间) the
-    campaign named last before it in the document."""
+    campaign named last before it in the document, the last of that type where there is one
+    (专项斗争以来 → 扫黑除恶专项斗争, not the “清仓”行动 listed after it)."""
     if period is None:
         return None
     inside = [c for c in campaigns if c.paragraph == period.paragraph and period.start <= c.start < period.end]
     if inside:
         return inside[0]
-    if not CAMPAIGN_TYPE_IN_SCOPE.search(period.text):
+    kind = CAMPAIGN_TYPE_IN_SCOPE.search(period.text)
+    if kind is None:
         return None
     before = [c for c in campaigns if (c.paragraph, c.start) < (period.paragraph, period.start)]
-    return before[-1] if before else None
+    of_kind = [c for c in before if kind.group() in c.text]
+    return (of_kind or before or [None])[-1]
 
 
-def running_campaign(set_going: list[tuple[Name, int, int]], periods: list[Period], start: int) -> Name | None:
+def running_campaign(
+    set_going: list[tuple[Name, int, int]], periods: list[Period], named: list[Name], start: int
+) -> Name | None:
     """The campaign a figure of this paragraph belongs to by the sentence that set it going:
-    its own sentence, or an earlier one while no calendar period has taken over since
-    (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市破获… does not)."""
+    its own sentence, or an earlier one while neither a calendar period nor another campaign
+    `named` has taken over since (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市
+    破获… and 开展“净岸”“青禾”等行动,破获… do not)."""
     for name, at, sentence_end in reversed(set_going):
         if at >= start:
             continue
@@ -227,6 +233,9 @@ def running_campaign(set_going: list[tuple[Name, int, int]], periods: list[Perio
             return name
         taken_over = any(
             sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text) for p in periods
+        ) or any(
+            other.paragraph == name.paragraph and sentence_end <= other.start < start and other.text != name.text
+            for other in named
         )
         return None if taken_over else name
     return None
