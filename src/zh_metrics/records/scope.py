@@ -216,7 +216,8 @@ def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
         return None
     before = [c for c in campaigns if (c.paragraph, c.start) < (period.paragraph, period.start)]
     of_kind = [c for c in before if kind.group() in c.text]
-    return (of_kind or before or [None])[-1]
+    found = of_kind or before
+    return found[-1] if found else None
 
 
 def running_campaign(
