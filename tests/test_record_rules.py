@@ -195,6 +195,9 @@ def test_no_press_office_no_fined_company_no_fragment(nlp):
     text = "7月10日上午,松川市政府新闻办召开新闻发布会,今年上半年全市破获案件202起。"
     assert rows(nlp, text)["202起"].organisation is None
     assert rows(nlp, "青禾食品公司违规销售,被处以罚款20万元。")["20万元"].organisation is None
+    text = "松川市市场监管局通报2起案件。其中,青禾食品公司违规销售,分别处以罚款20万元、10万元。"
+    found = rows(nlp, text)  # the regulator that reports the case, not the fined company
+    assert (found["20万元"].organisation, found["10万元"].organisation) == ("松川市市场监管局", "松川市市场监管局")
     assert rows(nlp, "青禾县公安机关破获案件202起。")["202起"].organisation == "青禾县公安机关"
 
 

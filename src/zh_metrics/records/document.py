@@ -56,9 +56,7 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
             text, [ent for ent, _ in figures], [indicator_of(doc, ent, text) for ent, _ in figures]
         )
         for (ent, rate), period, indicator in zip(figures, governing, indicators):
-            organisation = _organisation(text, i, ent.start_char, subjects, carried_org)
-            if organisation and penalised(organisation, indicator):
-                organisation = None
+            organisation = _organisation(text, i, ent.start_char, subjects, carried_org, indicator)
             campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, campaigns, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
@@ -74,19 +72,20 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
 
 
 def _organisation(
-    text: str, paragraph: int, figure_start: int, subjects: list[Name], carried: Name | None
+    text: str, paragraph: int, figure_start: int, subjects: list[Name], carried: Name | None, indicator: str
 ) -> Name | None:
     """The body whose figure it is: the last subject before it that still scopes it (one of
-    reach "sentence" only in its own sentence), unless the figure's sentence speaks for a wider
-    scope or another province, or the text names other data for it."""
+    reach "sentence" only in its own sentence) and was not fined for it (the regulator before a
+    fined company reports the case), unless the figure's sentence speaks for a wider scope or
+    another province, or the text names other data for it."""
     sentence = sentence_start(text, figure_start)
+    in_scope = [
+        s
+        for s in reversed(subjects)
+        if s.start < figure_start and (s.reach == "on" or sentence_start(text, s.start) == sentence)
+    ]
     organisation = next(
-        (
-            s
-            for s in reversed(subjects)
-            if s.start < figure_start and (s.reach == "on" or sentence_start(text, s.start) == sentence)
-        ),
-        carried,
+        (s for s in [*in_scope, carried] if s and not penalised(text, paragraph, figure_start, s, indicator)), None
     )
     if organisation is None or any(
         test(text, paragraph, figure_start, organisation)

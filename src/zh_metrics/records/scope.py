@@ -141,9 +141,12 @@ def completed(ent: Span, text: str) -> str:
     return ent.text
 
 
-def penalised(organisation: Name, indicator: str) -> bool:
-    """A company whose figure is a penalty (罚款, 没收…): it was fined, it did not report."""
-    return bool(COMPANY_END.search(organisation.text) and PENALTY_WORDS.search(indicator))
+def penalised(text: str, paragraph: int, figure_start: int, organisation: Name, indicator: str) -> bool:
+    """A company whose figure is a penalty (罚款, 没收… in the indicator, or between the company
+    and the figure: 青禾食品公司…分别处以罚款20万元、10万元): it was fined, it did not report."""
+    since = max(organisation.end if organisation.paragraph == paragraph else 0, sentence_start(text, figure_start))
+    words = indicator + text[since:figure_start]
+    return bool(COMPANY_END.search(organisation.text) and PENALTY_WORDS.search(words))
 
 
 def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
