@@ -30,6 +30,7 @@ PATTERNS = [
     ("ORG", "柳湾市公安局党委"),  # glued to the title 党委书记
     ("CAMPAIGN", "售假币专项行动"),  # a name the model cut: 打击制|售假币专项行动
     ("CAMPAIGN", "随着“净岸”行动"),
+    ("CAMPAIGN", "专项整治行动"),
     ("CAMPAIGN", "“清链”行动"),
     ("CAMPAIGN", "“净岸”行动"),
     ("CAMPAIGN", "“清链”"),
@@ -297,6 +298,8 @@ def test_campaign_names_and_what_sets_them_going(nlp):
     assert (found.campaign, found.campaign_start) == ("打击制售假币专项行动", text.index("打击"))
     text = "松川市公安局开展以跑分平台为重点的“清链”行动,截至6月底,破获案件202起。"
     assert rows(nlp, text)["202起"].campaign == "“清链”行动"
+    text = "松川市公安局开展以跑分平台为重点的专项整治行动,截至6月底,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign is None  # a type word names no campaign
     text = "松川市公安局开展“清链”行动、青禾“净岸”专项工作等系列行动,破获案件202起。"
     assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # the first speaks for those named with it
     text = "本报讯 我市“清链”行动取得明显成效,已破获案件202起。"

@@ -484,6 +484,10 @@ PART_LEAD = re.compile(r"其中")
 PROVINCE = re.compile(r"([\u4e00-\u9fff]{2})(?<![全我各本该外跨])(?:省|自治区)")
 # a campaign in a clause of cause (随着“清链”行动深入推进,…) is no scope of the figures after it
 CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]{0,10}推动下")
+# a type word alone or with generic modifiers names no campaign (专项整治行动, 集中统一行动)
+GENERIC_CAMPAIGN = re.compile(
+    r"^(?:集中|统一|专项|联合|系列|全省|全市|全国)*(?:整治|打击)?(?:行动|整治|宣传月|检查|专案)$"
+)
 # the first character of a campaign that is no complete name: a conjunction or a closing quote
 NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』])")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign

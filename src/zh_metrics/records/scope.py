@@ -26,6 +26,7 @@ from ..pipeline.vocabulary import (
     DATELINE_REST,
     FRAME_CLOSE,
     FRAME_OPEN,
+    GENERIC_CAMPAIGN,
     MEDIA_AFTER,
     MEDIA_BEFORE,
     MEDIA_NAME,
@@ -152,10 +153,16 @@ def penalised(text: str, paragraph: int, figure_start: int, organisation: Name, 
 def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
     """The campaigns a paragraph names, each a complete name: one the model cut inside runs
     back to its verb or scope word (开展打击制|售假币专项行动 → 打击制售假币专项行动); a span that
-    starts with a conjunction or a closing quote (随着“清链”…, ”行动) is no name."""
+    starts with a conjunction or a closing quote (随着“清链”…, ”行动), or is a type word with
+    generic modifiers only (专项整治行动), is no name."""
     names = []
     for ent in doc.ents:
-        if ent.label_ != "CAMPAIGN" or NOT_CAMPAIGN_START.match(ent.text) or ent.text.count("“") != ent.text.count("”"):
+        if (
+            ent.label_ != "CAMPAIGN"
+            or NOT_CAMPAIGN_START.match(ent.text)
+            or GENERIC_CAMPAIGN.match(ent.text)
+            or ent.text.count("“") != ent.text.count("”")
+        ):
             continue
         start = ent.start_char
         if "\u4e00" <= ent.text[0] <= "\u9fff":
