@@ -209,7 +209,7 @@ def test_campaign_only_where_the_text_ties_it(nlp):
     found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。今年以来,全市冻结资金3.2亿元。")
     assert found["3.2亿元"].campaign is None  # a calendar period leaves it: a year's total
     listed = rows(nlp, "2024年,全国公安机关开展“清链”“净岸”等专项行动,破获案件3000余起。")["3000余起"]
-    assert (listed.campaign, listed.organisation) == (None, None)
+    assert (listed.campaign, listed.organisation) == ("“清链”“净岸”", None)  # their joint result
 
 
 def test_whole_document_carries_period_and_organisation_and_ends_campaign_scope(nlp):
@@ -314,6 +314,10 @@ def test_campaign_names_and_what_sets_them_going(nlp):
 
 def test_campaign_scope_ends_at_another_campaign_and_a_scope_finds_its_type(nlp):
     text = "松川市公安局开展“清链”行动,破获案件202起。开展“净岸”“青禾”等行动,抓获176人。"
-    assert rows(nlp, text)["176人"].campaign is None
+    assert rows(nlp, text)["176人"].campaign == "“净岸”“青禾”"  # their joint result
+    text = "松川市公安局开展“清链”行动,破获案件202起。同期开展“净岸”“青禾”等行动。全市抓获176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # a list speaks for its own sentence only
+    text = "松川市公安局开展打击制售假币专项行动“净岸”攻坚活动。截至6月底,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "打击制售假币专项行动“净岸”"  # a name and its phase
     text = "松川市公安局深入开展“清链”专项斗争,破获案件202起。开展“净岸”行动。专项斗争以来,抓获176人。"
     assert rows(nlp, text)["176人"].campaign == "“清链”专项斗争"

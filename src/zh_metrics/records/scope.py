@@ -10,7 +10,7 @@ names it (在“清链”行动中…, “清链”行动开展以来…, which 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -177,21 +177,12 @@ def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
 def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
     """The campaigns the sentences of a paragraph set going, each with where and the end of its
     sentence: one named there (开展“清链”行动, in the clause that names it, or “清链”行动取得成效;
-    not as a cause:
-    随着“清链”行动推进; none where the sentence lists several: “云剑”“断卡”等), or the last one
-    `named` before a clause that points back to it (…开展“清链”行动。行动中,…)."""
-    campaigns = [name for name in named if name.paragraph == paragraph]
+    not as a cause: 随着“清链”行动推进; campaigns listed together, “清链”“净岸”等, as one name
+    for their joint result in their own sentence only), or the last one `named` before a
+    clause that points back to it (…开展“清链”行动。行动中,…)."""
+    campaigns = _joined(text, [name for name in named if name.paragraph == paragraph])
     found = []
-    for i, name in enumerate(campaigns):
-        sentence = sentence_start(text, name.start)
-        listed = any(
-            other is not name
-            and sentence_start(text, other.start) == sentence
-            and NAME_LIST_GLUE.match(text[min(name.end, other.end) : max(name.start, other.start)])
-            for other in campaigns[max(0, i - 1) : i + 2]
-        )
-        if listed or text[name.end : name.end + 1] == "等":
-            continue
+    for name in campaigns:
         clause = clause_start(text, name.start)
         lead = text[clause : name.start]
         if CAUSE_LEAD.search(lead) or any(clause <= other.start < name.start for other in campaigns):
@@ -204,6 +195,28 @@ def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tup
         if before:
             found.append((before[-1], match.start(), _sentence_end(text, match.end())))
     return sorted(found, key=lambda item: item[1])
+
+
+def _joined(text: str, campaigns: list[Name]) -> list[Name]:
+    """Campaigns listed together (“清链”“净岸”, “清链”、“净岸”) joined into one name that speaks
+    for its own sentence only, as does one followed by 等; a name and its phase written together
+    (打击制售假币专项行动“春风”) are one name."""
+    joined: list[Name] = []
+    for name in campaigns:
+        previous = joined[-1] if joined else None
+        glue = text[previous.end : name.start] if previous and previous.end <= name.start else None
+        if previous and glue is not None and NAME_LIST_GLUE.match(glue):
+            listed = glue.strip() or previous.text.endswith("”") or previous.reach == "sentence"
+            joined[-1] = Name(
+                text[previous.start : name.end], name.paragraph, previous.start, "sentence" if listed else "on"
+            )
+        elif text[name.end : name.end + 1] == "等":
+            joined.append(replace(name, reach="sentence"))
+        else:
+            joined.append(name)
+    if joined and joined[-1].reach == "on" and text[joined[-1].end : joined[-1].end + 1] == "等":
+        joined[-1] = replace(joined[-1], reach="sentence")
+    return joined
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -242,6 +255,8 @@ def running_campaign(
             continue
         if start <= sentence_end:
             return name
+        if name.reach == "sentence":
+            return None
         taken_over = any(
             sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text) for p in periods
         ) or any(
