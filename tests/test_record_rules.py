@@ -21,10 +21,22 @@ PATTERNS = [
     ("ORG", "松川日报"),
     ("ORG", "松川市政府新闻办"),
     ("ORG", "青禾县公"),  # a name the model cut inside 公安机关
+    ("ORG", "松川市政府"),
+    ("ORG", "市场监管总局"),
+    ("ORG", "松川省公安厅"),
+    ("ORG", "柳湾市"),  # fragments: a place alone, with a verb's first character, with a scope word
+    ("ORG", "柳湾市扎"),
+    ("ORG", "柳湾全市"),
+    ("ORG", "柳湾市公安局党委"),  # glued to the title 党委书记
+    ("CAMPAIGN", "售假币专项行动"),  # a name the model cut: 打击制|售假币专项行动
+    ("CAMPAIGN", "随着“净岸”行动"),
+    ("CAMPAIGN", "专项整治行动"),
     ("CAMPAIGN", "“清链”行动"),
     ("CAMPAIGN", "“净岸”行动"),
     ("CAMPAIGN", "“清链”"),
     ("CAMPAIGN", "“净岸”"),
+    ("CAMPAIGN", "“青禾”"),
+    ("CAMPAIGN", "“清链”专项斗争"),
     *[
         ("COUNT", text)
         for text in ("202起", "176人", "318起", "12部", "9个", "35起", "48名", "1200个", "16起", "5200件")
@@ -176,12 +188,17 @@ def test_a_body_that_reports_its_figures_is_theirs_a_news_outlet_is_not(nlp):
     assert rows(nlp, "据松川市公安局通报,今年以来全市破获案件202起。")["202起"].organisation == "松川市公安局"
     assert rows(nlp, "记者7月1日从青禾县公安局获悉,抓获176人。")["176人"].organisation == "青禾县公安局"
     assert rows(nlp, "据松川日报报道,今年以来全市破获案件202起。")["202起"].organisation is None
+    text = "松川日报松川7月1日电(记者王某)记者从松川市公安局获悉,今年以来全市破获案件202起。"
+    assert rows(nlp, text)["202起"].organisation == "松川市公安局"  # after the byline
 
 
 def test_no_press_office_no_fined_company_no_fragment(nlp):
     text = "7月10日上午,松川市政府新闻办召开新闻发布会,今年上半年全市破获案件202起。"
     assert rows(nlp, text)["202起"].organisation is None
     assert rows(nlp, "青禾食品公司违规销售,被处以罚款20万元。")["20万元"].organisation is None
+    text = "松川市市场监管局通报2起案件。其中,青禾食品公司违规销售,分别处以罚款20万元、10万元。"
+    found = rows(nlp, text)  # the regulator that reports the case, not the fined company
+    assert (found["20万元"].organisation, found["10万元"].organisation) == ("松川市市场监管局", "松川市市场监管局")
     assert rows(nlp, "青禾县公安机关破获案件202起。")["202起"].organisation == "青禾县公安机关"
 
 
@@ -192,7 +209,7 @@ def test_campaign_only_where_the_text_ties_it(nlp):
     found = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。今年以来,全市冻结资金3.2亿元。")
     assert found["3.2亿元"].campaign is None  # a calendar period leaves it: a year's total
     listed = rows(nlp, "2024年,全国公安机关开展“清链”“净岸”等专项行动,破获案件3000余起。")["3000余起"]
-    assert (listed.campaign, listed.organisation) == (None, None)
+    assert (listed.campaign, listed.organisation) == ("“清链”“净岸”", None)  # their joint result
 
 
 def test_whole_document_carries_period_and_organisation_and_ends_campaign_scope(nlp):
@@ -230,3 +247,77 @@ def test_table_shows_the_change_with_its_unit():
 def test_api_extract_takes_the_date(nlp):
     (metric,) = zh_metrics.extract("今年以来,破获案件202起。", nlp, date="2025-07-15")
     assert metric.to_dict()["period_start"] == "2025-01-01"
+
+
+@pytest.mark.parametrize(
+    "text,organisation",
+    [
+        ("柳湾市破获案件202起。", None),
+        ("柳湾市扎实推进反诈工作,破获案件202起。", None),
+        ("今年以来,柳湾全市破获案件202起。", None),
+        ("柳湾市公安局党委书记王某介绍,今年以来破获案件202起。", "柳湾市公安局"),
+    ],
+)
+def test_an_organisation_is_a_complete_name_of_a_body(nlp, text, organisation):
+    assert rows(nlp, text)["202起"].organisation == organisation
+
+
+def test_statistics_a_part_and_other_data_scope_their_own_sentence(nlp):
+    found = rows(nlp, "据松川市公安局统计,今年以来全市破获案件202起。网络平台清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "松川市公安局今年以来破获案件202起,另据网络平台数据,清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "从松川市公安局通报看,今年以来破获案件202起;从互联网企业数据看,清理违规账号1200个。")
+    assert (found["202起"].organisation, found["1200个"].organisation) == ("松川市公安局", None)
+    found = rows(nlp, "松川市市场监管局制定了三项监管办法。2024年,全市网络平台清理违规账号1200个。")
+    assert found["1200个"].organisation is None  # a body making rules: not whose results follow
+    found = rows(nlp, "松川市公安局今年以来破获案件202起。其中,青禾县公安局破获35起。全市抓获犯罪嫌疑人176人。")
+    assert [found[f].organisation for f in ("202起", "35起", "176人")] == [
+        "松川市公安局",
+        "青禾县公安局",
+        "松川市公安局",
+    ]
+
+
+def test_a_national_body_speaks_for_national_figures(nlp):
+    found = rows(nlp, "过去一年,市场监管总局重拳打击侵权行为。2024年,全国市场监管部门共查办案件5200件。")
+    assert found["5200件"].organisation == "市场监管总局"  # 市场 is no city: the body is national
+    found = rows(nlp, "松川市公安局重拳打击侵权行为。2024年,全国公安机关共破获案件5200件。")
+    assert found["5200件"].organisation is None
+
+
+def test_no_body_from_a_frame_or_another_province(nlp):
+    assert rows(nlp, "在市委领导、松川市政府支持下,全市破获案件202起。")["202起"].organisation is None
+    found = rows(nlp, "松川省公安厅通报,今年以来全省破获案件202起。青禾省同期抓获176人。")
+    assert (found["202起"].organisation, found["176人"].organisation) == ("松川省公安厅", None)
+
+
+def test_campaign_names_and_what_sets_them_going(nlp):
+    text = "松川市公安局开展打击制售假币专项行动,破获案件35起。"
+    found = rows(nlp, text)["35起"]
+    assert (found.campaign, found.campaign_start) == ("打击制售假币专项行动", text.index("打击"))
+    text = "松川市公安局开展以跑分平台为重点的“清链”行动,截至6月底,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"
+    text = "松川市公安局开展以跑分平台为重点的专项整治行动,截至6月底,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign is None  # a type word names no campaign
+    text = "松川市公安局开展“清链”行动、青禾“净岸”专项工作等系列行动,破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # the first speaks for those named with it
+    text = "本报讯 我市“清链”行动取得明显成效,已破获案件202起。"
+    assert rows(nlp, text)["202起"].campaign == "“清链”行动"  # its results
+    assert rows(nlp, "随着“清链”行动深入推进,全市电诈案件下降12.5%。")["12.5%"].campaign is None
+    assert rows(nlp, "随着“净岸”行动的开展,全市破获案件202起。")["202起"].campaign is None
+    text = "经过推进“清链”行动,全市电诈案件明显减少。截至2024年底,全市抓获犯罪嫌疑人176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # a cause, then a year's total
+    text = "松川市公安局开展“清链”行动,破获案件202起。截至2024年底,全市抓获犯罪嫌疑人176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # the year's end is a summary of the year
+
+
+def test_campaign_scope_ends_at_another_campaign_and_a_scope_finds_its_type(nlp):
+    text = "松川市公安局开展“清链”行动,破获案件202起。开展“净岸”“青禾”等行动,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "“净岸”“青禾”"  # their joint result
+    text = "松川市公安局开展“清链”行动,破获案件202起。同期开展“净岸”“青禾”等行动。全市抓获176人。"
+    assert rows(nlp, text)["176人"].campaign is None  # a list speaks for its own sentence only
+    text = "松川市公安局开展打击制售假币专项行动“净岸”攻坚活动。截至6月底,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "打击制售假币专项行动“净岸”"  # a name and its phase
+    text = "松川市公安局深入开展“清链”专项斗争,破获案件202起。开展“净岸”行动。专项斗争以来,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "“清链”专项斗争"

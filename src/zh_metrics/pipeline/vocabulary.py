@@ -287,6 +287,9 @@ SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|网讯|[(（]记者)")
 MEDIA_NAME = re.compile(r"(?:社|报|网|台|电视台|客户端|杂志|在线|新闻)$")
 MEDIA_BEFORE = re.compile(r"(?:据|来自|根据)\s*[:：]?\s*$")
 MEDIA_AFTER = re.compile(r"^\s*(?:报道|消息|客户端)")
+# the rest of a dateline after the outlet's name (松川日报|青禾7月1日电): it stands before a
+# subject like a time word
+DATELINE_REST = re.compile(r"^[^,，。;；]{0,16}?(?:电|讯|消息)")
 
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
@@ -458,26 +461,73 @@ SUBJECT_LEAD = re.compile(
 SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督办|督导|牵头|要求|领导|授权|委托|挂牌)")
 # a campaign is the work the figures come from when it is what the clause sets going
 CAMPAIGN_VERBS = re.compile(
-    r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*$"
+    r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*"
 )
+# where a campaign's name may start: after its verb, a scope word, 在 or 的; a name the model cut
+# inside (开展打击制|售假币专项行动) runs back to there over the characters between
+CAMPAIGN_NAME_BOUNDARY = re.compile(
+    rf"{CAMPAIGN_VERBS.pattern}|{_alternation(SCOPE_WORDS)}|{_alternation(CLASS_NOUNS)}|在|的"
+)
+# a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
+# figures of that sentence are its results
+CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
 # an event scope that names a campaign by its type only (行动开展以来), or only points back to
 # it (期间), refers to the last one named
 CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")
-# a period of the calendar (今年以来, 1至8月, 全年) takes over from a campaign set going in an
-# earlier sentence; a point it runs up to (截至6月5日, 目前) does not
-CALENDAR_PERIOD = re.compile(r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)")
+# a period of the calendar (今年以来, 1至8月, 全年) or the end of a year (截至2024年底) takes over
+# from a campaign set going in an earlier sentence; another point it runs up to (截至6月5日,
+# 目前) does not
+CALENDAR_PERIOD = re.compile(
+    r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)|^(?:截至|截止).*年(?:底|末)$"
+)
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (
-    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^[^省市县区州]{1,6}(?:部|总局|总署)")),
+    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^(?:市场|[^省市县区州]){1,6}(?:部|总局|总署)")),
     (2, re.compile(r"省|自治区")),
     (1, re.compile(r"市|州|盟")),
 )
 SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
 # a press office hosts the release of others' results; it is not whose they are
-NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$")
+NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$|^国新办$")
 # a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
 COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|厂)$")
 PENALTY_WORDS = re.compile(r"罚|没收|处以")
+# the last word of a complete name of a body (松川市公安局, 青禾县人民法院, 松川警方, 最高检): a
+# span from the model that ends otherwise (松川市, 松川市扎, 松川全市) is a fragment, never given
+ORG_BODY_END = re.compile(
+    rf"(?:{_alternation(CLASS_NOUNS)}|局|厅|部|委|院|检|法|办|队|中心|公司|集团|关|府|所|站|行|署|处|组|会|庭|交管|交警"
+    r"|室|社|报|网|台|军|监管|科)$"
+)
+# a party group glued to the title of a person (松川市公安局党委书记, …党组成员): the body is
+# the name without it
+PARTY_GROUP = re.compile(r"(?:党组|党委)$")
+PERSON_TITLE_AFTER = re.compile(r"^(?:副?书记|成员|委员)")
+# 据X统计, 从X数据看: X's statistics are the figures of that sentence only; a later 据…数据
+# names other data (据网络平台数据…, 从互联网企业数据看), not the body's
+STATISTICS_BEFORE = re.compile(r"(?:据|根据|来自|从)\s*$")
+STATISTICS_AFTER = re.compile(r"^(?:的)?(?:统计|数据|监测|测算|抽样)")
+OTHER_DATA = re.compile(
+    r"(?:另据|(?<!数)据|根据|来自|从)(?!不完全|初步|统计|了解|悉|介绍)[^,，。;；:：]{1,20}?(?:统计|数据|显示|监测|测算)"
+)
+# a body inside a 在…下 frame (在市委领导,市政府、社会各界支持下,…): it is part of the frame,
+# not the subject of the figures after it
+FRAME_OPEN = re.compile(r"(?<![现正存实所])在(?!.*[下中]\s*[,，])")
+FRAME_CLOSE = re.compile(r"[^。;；!！?？在]*?下\s*[,，]")
+# a body that makes rules in its clause (松川市市场监管局制定…办法) speaks for that sentence only:
+# the figures after it are not its results
+RULE_MAKING_AFTER = re.compile(r"[^,，。;；]{0,6}?(?:制定|修订|出台|印发|颁布|起草)")
+# a body after 其中 is a part of the bodies before (全市法院…,其中市中级法院…): its sentence only
+PART_LEAD = re.compile(r"其中")
+# a province named in a figure's sentence: a body of another province is not whose figure it is
+PROVINCE = re.compile(r"([\u4e00-\u9fff]{2})(?<![全我各本该外跨])(?:省|自治区)")
+# a campaign in a clause of cause (随着“清链”行动深入推进,…) is no scope of the figures after it
+CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]{0,10}推动下")
+# a type word alone or with generic modifiers names no campaign (专项整治行动, 集中统一行动)
+GENERIC_CAMPAIGN = re.compile(
+    r"^(?:集中|统一|专项|联合|系列|全省|全市|全国)*(?:整治|打击)?(?:行动|整治|宣传月|检查|专案)$"
+)
+# the first character of a campaign that is no complete name: a conjunction or a closing quote
+NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』])")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

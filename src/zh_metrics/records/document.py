@@ -13,11 +13,14 @@ from ..pipeline.tokenizer import doc_text
 from ..pipeline.vocabulary import FIGURE_HEAD_LABELS
 from .indicator import indicator_of, list_indicators
 from .metric import Change, Metric
-from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of
+from .period import Period, find_periods, last_scope, parse_date, period_dates, periods_of, sentence_start
 from .scope import (
     Name,
     campaign_in,
+    campaign_names,
     fullest,
+    other_data,
+    other_province,
     penalised,
     running_campaign,
     sentence_campaigns,
@@ -38,9 +41,7 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
     texts = [doc_text(doc) for doc in docs]
     offsets = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
     org_names = [e.text for doc in docs for e in doc.ents if e.label_ == "ORG"]
-    campaigns = [
-        Name(e.text, i, e.start_char) for i, doc in enumerate(docs) for e in doc.ents if e.label_ == "CAMPAIGN"
-    ]
+    campaigns = [name for i, (doc, text) in enumerate(zip(docs, texts)) for name in campaign_names(doc, text, i)]
     metrics: list[Metric] = []
     paragraph_of: list[int] = []
     carried_period: Period | None = None
@@ -48,19 +49,15 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
     for i, (doc, text) in enumerate(zip(docs, texts)):
         periods = find_periods(doc, text, i)
         subjects = subject_organisations(doc, text, i)
-        set_going = sentence_campaigns(doc, text, i, campaigns)
+        set_going = sentence_campaigns(text, i, campaigns)
         figures = list(_figures_with_changes(doc))
         governing = periods_of(text, [ent for ent, _ in figures], periods, carried_period)
         indicators = list_indicators(
             text, [ent for ent, _ in figures], [indicator_of(doc, ent, text) for ent, _ in figures]
         )
         for (ent, rate), period, indicator in zip(figures, governing, indicators):
-            organisation = next((s for s in reversed(subjects) if s.start < ent.start_char), carried_org)
-            if organisation and (
-                wider_than_organisation(text, i, ent.start_char, organisation) or penalised(organisation, indicator)
-            ):
-                organisation = None
-            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, ent.start_char)
+            organisation = _organisation(text, i, ent.start_char, subjects, carried_org, indicator)
+            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, campaigns, ent.start_char)
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
             metric.organisation_start = _offset_from(organisation, offsets, i)
@@ -69,9 +66,33 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
             metrics.append(metric)
             paragraph_of.append(i)
         carried_period = last_scope(periods, carried_period)
-        carried_org = subjects[-1] if subjects else carried_org
+        carried_org = next((s for s in reversed(subjects) if s.reach == "on"), carried_org)
     _fill_indicators(metrics)
     return list(zip(paragraph_of, metrics))
+
+
+def _organisation(
+    text: str, paragraph: int, figure_start: int, subjects: list[Name], carried: Name | None, indicator: str
+) -> Name | None:
+    """The body whose figure it is: the last subject before it that still scopes it (one of
+    reach "sentence" only in its own sentence) and was not fined for it (the regulator before a
+    fined company reports the case), unless the figure's sentence speaks for a wider scope or
+    another province, or the text names other data for it."""
+    sentence = sentence_start(text, figure_start)
+    in_scope = [
+        s
+        for s in reversed(subjects)
+        if s.start < figure_start and (s.reach == "on" or sentence_start(text, s.start) == sentence)
+    ]
+    organisation = next(
+        (s for s in [*in_scope, carried] if s and not penalised(text, paragraph, figure_start, s, indicator)), None
+    )
+    if organisation is None or any(
+        test(text, paragraph, figure_start, organisation)
+        for test in (wider_than_organisation, other_province, other_data)
+    ):
+        return None
+    return organisation
 
 
 def _metric(
