@@ -1,5 +1,6 @@
 import fcntl
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -178,3 +179,27 @@ def tiny_corpus(tmp_path_factory, corpus_tasks):
 def tiny_model(tiny_corpus) -> Path:
     """The project's full pipeline trained for a few steps: real components, weak weights."""
     return train("configs/ner.cfg", tiny_corpus)
+
+
+def find_chromium() -> str:
+    """Debian's headless Chromium (or $CHROMIUM); missing, a test that needs it fails on CI
+    (CI=true: scripts/install-test-deps.sh should have installed it) and is skipped elsewhere."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    found = os.environ.get("CHROMIUM") or next((shutil.which(n) for n in names if shutil.which(n)), None)
+    if found is None:
+        message = "no chromium here: apt-get install -y chromium fonts-noto-cjk (scripts/install-test-deps.sh)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return find_chromium()
+
+
+def headless(browser: str, *args: str) -> subprocess.CompletedProcess:
+    """One run of the headless browser at a 1280-pixel-wide window (screenshot, DOM dump)."""
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,900"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
