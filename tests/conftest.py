@@ -1,5 +1,6 @@
 import fcntl
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 from click.testing import Result
+from spacy.language import Language
 from spacy.training import Example
 from typer.testing import CliRunner
 
@@ -72,22 +74,27 @@ def corpus_tasks() -> list[dict]:
     return [task for _, task in read_jsonl_lines(CORPUS / "train.jsonl")]
 
 
-@pytest.fixture(scope="session")
-def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
-    """A saved pipeline: the project's tokenizer, an entity ruler instead of the statistical
+def ruler_nlp(patterns: list[tuple[str, str]], corpus_tasks: list[dict]) -> Language:
+    """The project's tokenizer, an entity ruler with `patterns` instead of the statistical
     NER, and the real normaliser and linker (fitted on the corpus)."""
     nlp = spacy.blank(
         "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
     )
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": label, "pattern": text} for label, text in RULER_PATTERNS])
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
     nlp.add_pipe("figure_normaliser")
     linker = nlp.add_pipe("change_linker")
     linker.initialize(
         lambda: [Example(task_to_doc(nlp.vocab, t), task_to_doc(nlp.vocab, t)) for t in corpus_tasks], nlp=nlp
     )
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def ruler_pipeline(tmp_path_factory, corpus_tasks) -> Path:
+    """A saved rule-based pipeline (`ruler_nlp`), so pipeline tests are exact."""
     path = tmp_path_factory.mktemp("pipeline") / "ruler-model"
-    nlp.to_disk(path)
+    ruler_nlp(RULER_PATTERNS, corpus_tasks).to_disk(path)
     return path
 
 
@@ -172,3 +179,27 @@ def tiny_corpus(tmp_path_factory, corpus_tasks):
 def tiny_model(tiny_corpus) -> Path:
     """The project's full pipeline trained for a few steps: real components, weak weights."""
     return train("configs/ner.cfg", tiny_corpus)
+
+
+def find_chromium() -> str:
+    """Debian's headless Chromium (or $CHROMIUM); missing, a test that needs it fails on CI
+    (CI=true: scripts/install-test-deps.sh should have installed it) and is skipped elsewhere."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    found = os.environ.get("CHROMIUM") or next((shutil.which(n) for n in names if shutil.which(n)), None)
+    if found is None:
+        message = "no chromium here: apt-get install -y chromium fonts-noto-cjk (scripts/install-test-deps.sh)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return find_chromium()
+
+
+def headless(browser: str, *args: str) -> subprocess.CompletedProcess:
+    """One run of the headless browser at a 1280-pixel-wide window (screenshot, DOM dump)."""
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,900"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)

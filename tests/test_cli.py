@@ -67,6 +67,7 @@ def test_every_command_follows_the_conventions():
         "benchmark",
         "benchmark-dask",
         "evaluate",
+        "evaluate-records",
         "extract",
         "predict",
         "render",

@@ -34,15 +34,14 @@ from zh_metrics.records import RECORD_FIELDS
 # the workers unpickle the helpers defined here without importing this module
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
-# Invented reports (the ruler of conftest knows their names and figures). The organisation and
-# campaign of a figure are often in an earlier paragraph of its document.
+# Invented reports (the ruler of conftest knows their names and figures). Organisations and
+# campaigns reach figures in later paragraphs of their document, by the rules of records.scope.
 DOCUMENTS = {
     "a.txt": "晋城市公安局通报\n破获案件202起,环比上升132.18%。\n\n冻结资金3.2亿元,同比下降3.1%。\n",
-    "b.txt": "夏季治安打击整治行动\n抓获176人,环比上升43.09%。\n",
-    "sub/c.txt": "市公安局开展“断卡”行动\n破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。\n",
+    "b.txt": "“断卡”行动开展以来,晋城市公安局抓获176人,环比上升43.09%。\n冻结资金3000余万元。\n",
+    "sub/c.txt": "市公安局开展“断卡”行动,破获案件1,204起、抓获3,118人,同比分别上升21.5%、37.2%。\n",
     "sub/d.txt": "来源: 太行日报\n破案率60.72%。\n挽回损失3000余万元。\n",
     "sub/deeper/e.txt": "抓获176人。\n晋城市公安局破获案件202起。\n",
-    "f.txt": "“断卡”行动\n冻结资金3.2亿元。\n",
 }
 JSONL = [
     {"text": "晋城市公安局破获案件202起,环比上升132.18%。"},
@@ -109,18 +108,21 @@ def same_records(rows: list[dict], local: list[dict], ignore: tuple[str, ...] = 
         assert {k: row[k] for k in expected if k not in ignore} == {k: expected[k] for k in expected if k not in ignore}
 
 
-# Worked out by hand from DOCUMENTS: files in path order, then the JSONL lines; scope runs
-# over each document's paragraphs, and a byline (来源: 太行日报) is no organisation.
+# Worked out by hand from DOCUMENTS and the rules of records.scope: files in path order, then
+# the JSONL lines. The subject of a clause (晋城市公安局通报) runs on into later paragraphs but
+# never back (e.txt); an event scope (“断卡”行动开展以来) runs on like a period; a campaign set
+# going in its sentence (开展“断卡”行动,破获…) holds there; a byline (来源: 太行日报) is no
+# organisation.
 EXPECTED = [
     ("a.txt", "202起", "晋城市公安局", None, "132.18%"),
     ("a.txt", "3.2亿元", "晋城市公安局", None, "3.1%"),
-    ("b.txt", "176人", None, "夏季治安打击整治行动", "43.09%"),
-    ("f.txt", "3.2亿元", None, "“断卡”行动", None),
+    ("b.txt", "176人", "晋城市公安局", "“断卡”行动", "43.09%"),
+    ("b.txt", "3000余万元", "晋城市公安局", "“断卡”行动", None),
     ("sub/c.txt", "1,204起", "市公安局", "“断卡”行动", "21.5%"),
     ("sub/c.txt", "3,118人", "市公安局", "“断卡”行动", "37.2%"),
     ("sub/d.txt", "60.72%", None, None, None),
     ("sub/d.txt", "3000余万元", None, None, None),
-    ("sub/deeper/e.txt", "176人", "晋城市公安局", None, None),
+    ("sub/deeper/e.txt", "176人", None, None, None),
     ("sub/deeper/e.txt", "202起", "晋城市公安局", None, None),
     ("more.jsonl:1", "202起", "晋城市公安局", None, "132.18%"),
     ("more.jsonl:2", "176人", None, "夏季治安打击整治行动", None),
@@ -146,6 +148,7 @@ def test_dask_frame_has_the_local_records(client, ruler_pipeline, inputs, local_
     assert list(result.columns) == list(RECORD_FIELDS)
     assert str(result["value"].dtype) == "double[pyarrow]" and str(result["start"].dtype) == "int64[pyarrow]"
     assert sorted(result[result["document"].str.endswith("a.txt")]["paragraph"]) == [2, 3]  # counted from 1
+    assert list(result[result["document"].str.endswith("b.txt")]["period"]) == ["“断卡”行动开展以来"] * 2
 
 
 def cache_info(dask_worker):

@@ -22,12 +22,15 @@ FIGURES = [
     (3, "破获电信网络诈骗案件", "318起", 318, "起", "exact", 0.274, "同比"),
     (3, "抓获犯罪嫌疑人", "452人", 452, "人", "exact", 0.156, "同比"),
     (4, "冻结涉案资金", "1.86亿元", 186_000_000, "元", "exact", None, None),
-    (4, "为群众挽回经济损失", "4200余万元", 42_000_000, "元", "more_than", None, None),
+    (4, "挽回经济损失", "4200余万元", 42_000_000, "元", "more_than", None, None),
     (5, "电信网络诈骗发案数", "12.3%", None, None, None, -0.123, "环比"),
     (5, "破案率", "64.85%", 0.6485, "ratio", "exact", None, None),
-    (6, "各地共开展防骗宣传活动", "1,275场次", 1275, "场次", "exact", None, None),
+    (6, "开展防骗宣传活动", "1,275场次", 1275, "场次", "exact", None, None),
     (6, "覆盖群众", "36万余人", 360_000, "人", "more_than", None, None),
 ]
+# the campaign of each (docs/ANNOTATION.md, "Records"): 行动中 ties paragraph 3 to it; the
+# paragraphs after it do not say their figures are the campaign's
+CAMPAIGNS = [CAMPAIGN] * 2 + [None] * 6
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,8 @@ def figures(records) -> list[tuple]:
         m = record.metric
         change = (m.change.value, m.change.basis) if m.change else (None, None)
         rows.append((m.indicator, m.text, m.value, m.unit, m.qualifier, *change))
-        assert (m.organisation, m.campaign) == (ORG, CAMPAIGN), m
+        assert m.organisation == ORG, m
+    assert [record.metric.campaign for record in records] == CAMPAIGNS[: len(rows)]
     return rows
 
 

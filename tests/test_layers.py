@@ -12,7 +12,7 @@ ALLOWED = {
     "records": {"pipeline"},
     "documents": {"pipeline", "records"},
     "api": {"pipeline", "records", "documents"},
-    "corpus": {"pipeline", "files", "progress", "documents"},
+    "corpus": {"pipeline", "files", "progress", "records", "documents"},
     "measure": {"pipeline", "corpus", "files", "progress", "records", "api", "documents"},
     "serve": {"pipeline", "corpus", "files", "records", "api", "documents", "measure"},
     "cluster": {"pipeline", "files", "progress", "records", "api", "documents", "measure"},

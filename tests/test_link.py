@@ -8,6 +8,8 @@ from zh_metrics.pipeline.link import (
     ChangeLinker,
     candidate_heads,
     own_subject,
+    rate_pairs,
+    rate_runs,
     sentence_groups,
     subject_overlap,
 )
@@ -99,7 +101,7 @@ def test_candidates_stay_in_the_sentence_and_before_the_rate():
     doc = task_to_doc(vocab, make_task(text, spans))
     groups = sentence_groups(doc)
     assert [[e.text for e in g] for g in groups] == [["100起"], ["120起", "20%", "80人"]]
-    assert [groups[1][i].text for i in candidate_heads(groups[1], 1, 8)] == ["120起"]
+    assert [groups[1][i].text for i in candidate_heads(doc.text, groups[1], 1, 8)] == ["120起"]
 
 
 def test_state_round_trips_as_json(corpus_tasks, tmp_path):
@@ -109,3 +111,69 @@ def test_state_round_trips_as_json(corpus_tasks, tmp_path):
     again = ChangeLinker().from_disk(tmp_path / "linker")
     assert again.weights == linker.weights and again.bias == linker.bias
     assert ChangeLinker().from_bytes(linker.to_bytes()).bias == linker.bias
+
+
+def doc_of(vocab, text, marked):
+    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in marked]
+    return task_to_doc(vocab, make_task(text, spans))
+
+
+def candidates_of(doc):
+    return {rate.text: [h.text for h in heads] for rate, heads, _ in rate_pairs(doc, 8)}
+
+
+def test_a_comparison_base_is_never_a_candidate():
+    vocab = spacy.blank("zh").vocab
+    text = "全市法院收案6.2万件,比去年7.1万件减少0.9万件,降幅12.7%,执结4,310件,较上年(3,980件)增长8.3%。"
+    marked = [("6.2万件", "COUNT"), ("7.1万件", "COUNT"), ("0.9万件", "RATE"), ("12.7%", "RATE")]
+    marked += [("4,310件", "COUNT"), ("3,980件", "COUNT"), ("8.3%", "RATE")]
+    candidates = candidates_of(doc_of(vocab, text, marked))
+    assert candidates["0.9万件"] == candidates["12.7%"] == ["6.2万件"]
+    assert candidates["8.3%"] == ["4,310件", "6.2万件"]
+    # 占比 and 较大 are no comparison: those figures stay candidates
+    text = "发生较大事故3起,同比减少1起;电诈案件占比24.6%,同比下降3.1个百分点。"
+    marked = [("3起", "COUNT"), ("1起", "RATE"), ("24.6%", "PERCENT"), ("3.1个百分点", "RATE")]
+    candidates = candidates_of(doc_of(vocab, text, marked))
+    assert candidates["1起"] == ["3起"] and candidates["3.1个百分点"] == ["24.6%"]
+
+
+def test_the_sentence_before_is_offered_only_when_the_rate_names_what_changed():
+    vocab = spacy.blank("zh").vocab
+    figures = [("1,420件", "COUNT"), ("1,365件", "COUNT")]
+    named = "全年受理案件1,420件、审结1,365件。受理、审结数同比分别上升6.1%、4.8%。"
+    candidates = candidates_of(doc_of(vocab, named, [*figures, ("6.1%", "RATE"), ("4.8%", "RATE")]))
+    assert candidates == {"6.1%": ["1,365件", "1,420件"], "4.8%": ["1,365件", "1,420件"]}
+    unnamed = "全年受理案件1,420件、审结1,365件。同比上升6.1%。"
+    assert candidates_of(doc_of(vocab, unnamed, [*figures, ("6.1%", "RATE")])) == {}
+    # only the sentence right before: one in between without figures ends the reach
+    far = "全年受理案件1,420件、审结1,365件。审判质效稳中向好。受理数同比上升6.1%。"
+    assert candidates_of(doc_of(vocab, far, [*figures, ("6.1%", "RATE")])) == {}
+
+
+def test_a_list_of_rates_may_repeat_its_change_word():
+    vocab = spacy.blank("zh").vocab
+    text = "审结案件326件364人,同比分别下降17.5%、下降15.2%。"
+    doc = doc_of(vocab, text, [("326件", "COUNT"), ("364人", "COUNT"), ("17.5%", "RATE"), ("15.2%", "RATE")])
+    assert rate_runs(text, list(doc.ents)) == {2: (0, 2), 3: (1, 2)}
+
+
+def test_linker_learns_the_link_shapes_of_new_text(corpus_tasks):
+    vocab = spacy.blank("zh").vocab
+    linker, normaliser = fitted(corpus_tasks, vocab)
+    text = "全市法院收案6.2万件,比去年7.1万件减少0.9万件,降幅12.7%。"
+    marked = [("6.2万件", "COUNT"), ("7.1万件", "COUNT"), ("0.9万件", "RATE"), ("12.7%", "RATE")]
+    assert links_of(linker, normaliser, vocab, text, marked) == [("6.2万件", "0.9万件"), ("6.2万件", "12.7%")]
+    text = "破获案件1,320起、抓获犯罪嫌疑人2,460人、缴获毒品86公斤,同比分别上升12.4%、18.6%和9.3%。"
+    marked = [("1,320起", "COUNT"), ("2,460人", "COUNT"), ("86公斤", "COUNT")]
+    marked += [("12.4%", "RATE"), ("18.6%", "RATE"), ("9.3%", "RATE")]
+    assert links_of(linker, normaliser, vocab, text, marked) == [
+        ("1,320起", "12.4%"),
+        ("2,460人", "18.6%"),
+        ("86公斤", "9.3%"),
+    ]
+    text = "全年受理案件1,420件、审结1,365件。受理、审结数同比分别上升6.1%、4.8%。"
+    marked = [("1,420件", "COUNT"), ("1,365件", "COUNT"), ("6.1%", "RATE"), ("4.8%", "RATE")]
+    assert links_of(linker, normaliser, vocab, text, marked) == [("1,420件", "6.1%"), ("1,365件", "4.8%")]
+    text = "全年受理案件1,420件、审结1,365件。全省发案数同比下降6.1%。"
+    marked = [("1,420件", "COUNT"), ("1,365件", "COUNT"), ("6.1%", "RATE")]
+    assert links_of(linker, normaliser, vocab, text, marked) == []

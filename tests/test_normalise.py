@@ -335,6 +335,9 @@ RATES = [
     ("是2019年春运同期的", "18倍多", "", 17, "ratio", None, "more_than"),
     ("涉嫌偷逃税款2.9亿元,是去年同期的", "1.6倍", "", 0.6, "ratio", None, "exact"),
     ("相当于上年的", "3倍", "", 2, "ratio", None, "exact"),
+    # a share of an earlier period's figure: 80% of it is a change of −20%
+    ("受理投诉量是去年同期的", "80%", "", -0.2, "ratio", None, "exact"),
+    ("今年查处案件已超过上年全年总数的", "85%", "", -0.15, "ratio", None, "exact"),
     ("同比增长到", "3倍", "", 2, "ratio", "同比", "exact"),
     ("增至", "2倍", "", 1, "ratio", None, "exact"),
     ("同比减少", "3起", "", -3, "起", "同比", "exact"),
@@ -576,6 +579,12 @@ def test_check_normaliser_reports_disagreements(tmp_path):
         ("由2013年的86.35%上升至2022年的97.48%", [(7, 13), (22, 28)], ["PERCENT", "PERCENT"]),
         ("不合格率为3.15%,较2023年同期下降0.27个百分点", [(5, 10), (21, 29)], ["PERCENT", "RATE"]),
         ("破案率60.72%,同比上升95.87%", [(3, 9), (14, 20)], ["PERCENT", "RATE"]),
+        # a share of an earlier period's figure is a change; a share of a total or a base is a level
+        ("今年查处案件已超过上年全年总数的85%", [(16, 19)], ["RATE"]),
+        ("农资抽检批次是去年同期的92.5%", [(12, 17)], ["RATE"]),
+        ("分别占全省同期总数的61.5%和63.2%", [(10, 15), (16, 21)], ["PERCENT", "PERCENT"]),
+        ("占比由去年的14.3%降至9.6%", [(6, 11), (13, 17)], ["PERCENT", "PERCENT"]),
+        ("通关时间较上年压缩12.6%,受益面同比扩大4.2个百分点", [(9, 14), (22, 29)], ["RATE", "RATE"]),
     ],
 )
 def test_level_or_change_follows_the_words_before(text, spans, labels):
@@ -586,6 +595,16 @@ def test_level_or_change_follows_the_words_before(text, spans, labels):
     doc = task_to_doc(nlp.vocab, make_task(text, [make_span(s, e, w) for (s, e), w in zip(spans, wrong)]))
     doc = LevelOrChange()(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [(text[s:e], label) for (s, e), label in zip(spans, labels)]
+
+
+def test_a_list_of_multiples_and_a_percentage_shares_the_change_word_before_it():
+    from zh_metrics.pipeline.rules import LevelOrChange
+
+    text = "两类案件同比分别上升1.2倍、2.6倍和48.5%"
+    marked = [("1.2倍", "RATE"), ("2.6倍", "RATE"), ("48.5%", "PERCENT")]
+    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in marked]
+    doc = LevelOrChange()(task_to_doc(spacy.blank("zh").vocab, make_task(text, spans)))
+    assert [(e.text, e.label_) for e in doc.ents] == [("1.2倍", "RATE"), ("2.6倍", "RATE"), ("48.5%", "RATE")]
 
 
 @pytest.mark.parametrize(

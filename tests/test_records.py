@@ -53,14 +53,16 @@ def test_indicator_leaves_out_the_frame_around_an_entity(nlp, text, indicator):
     assert zh_metrics.extract(text, nlp)[0].indicator == indicator
 
 
-def test_scope_is_nearest_before_else_the_documents_first(nlp):
+def test_organisation_and_campaign_never_reach_back_from_a_later_sentence(nlp):
     paragraphs = ["破获案件202起。", "晋城市公安局开展“断卡”行动,抓获176人。", "冻结资金3.2亿元。"]
     metrics = extract_document([nlp(p) for p in paragraphs])
     assert [(m.text, m.organisation, m.campaign) for m in metrics] == [
-        ("202起", "晋城市公安局", "“断卡”行动"),
+        ("202起", None, None),
         ("176人", "晋城市公安局", "“断卡”行动"),
-        ("3.2亿元", "晋城市公安局", "“断卡”行动"),
+        ("3.2亿元", "晋城市公安局", None),
     ]
+    # offsets say where the name came from: in the paragraph, or counted back from it
+    assert [(m.organisation_start, m.campaign_start) for m in metrics[1:]] == [(0, 8), (-23, None)]
 
 
 def test_a_rate_without_figure_is_a_row_of_its_own(nlp):
@@ -184,18 +186,20 @@ def test_pipeline_loads_with_spacy_load(ruler_pipeline):
 
 
 def test_record_schema_has_a_column_for_every_field(nlp):
-    """A field added to Metric or Record must find its column in the one Parquet schema."""
-    from zh_metrics.records import RECORD_FIELDS, Record, flatten, record_schema
+    """A field added to Metric or Record must find its column in the one Parquet schema, which
+    has the CSV's columns in their order."""
+    from zh_metrics.records import COLUMNS, RECORD_FIELDS, Record, flatten, record_schema
 
     (metric,) = zh_metrics.extract("破获案件202起,环比上升132.18%。", nlp)
-    assert set(flatten(Record(metric, "松川.txt", 1))) <= set(RECORD_FIELDS)
+    assert set(flatten(Record(metric, "松川.txt", 1))) == set(RECORD_FIELDS) and tuple(RECORD_FIELDS) == COLUMNS
     fields = {f.name: (str(f.type), f.nullable) for f in record_schema()}
-    assert [fields[name] for name in ("value", "start", "date", "page", "period_end")] == [
+    assert [fields[name] for name in ("value", "start", "date", "page", "period_end", "campaign_start")] == [
         ("double", True),
         ("int64", False),
         ("date32[day]", True),
         ("int64", True),
         ("string", True),
+        ("int64", True),
     ]
 
 
@@ -206,7 +210,7 @@ def test_record_rows_and_parquet(nlp, tmp_path):
 
     from zh_metrics.records import Record, parquet_bytes, record_rows
 
-    metrics = zh_metrics.extract("抓获176人,环比上升43.09%;破获案件202起。", nlp)
+    metrics = zh_metrics.extract("今年以来,抓获176人,环比上升43.09%;破获案件202起。", nlp)
     records = [Record(metrics[0], "松川.txt", 2, None, datetime.date(2026, 3, 1)), Record(metrics[1], "松川.txt", 2)]
     rows = record_rows(records)
     assert [(r["document"], r["paragraph"], r["page"], r["date"], r["text"], r["value"]) for r in rows] == [
@@ -214,7 +218,11 @@ def test_record_rows_and_parquet(nlp, tmp_path):
         ("松川.txt", 2, None, None, "202起", 202),
     ]
     assert (rows[0]["change_value"], rows[0]["change_basis"], rows[1]["change_text"]) == (0.4309, "环比", None)
-    assert rows[0]["period"] is None
+    assert (
+        (rows[0]["period"], rows[0]["period_start"])
+        == (metrics[0].period, metrics[0].period_start)
+        == ("今年以来", None)
+    )
     (tmp_path / "part.parquet").write_bytes(parquet_bytes(rows))
     back = pq.read_table(tmp_path / "part.parquet").to_pylist()
     assert back[0]["value"] == 176.0 and isinstance(back[0]["value"], float) and back[1]["date"] is None
@@ -251,3 +259,61 @@ def test_a_dataset_folder_is_replaced_whole_or_not_at_all(tmp_path):
     with pytest.raises(FileExistsError, match="not a folder of .parquet files"):
         write_folder_atomic(tmp_path / "mine", parts(["part-00000.parquet"]))
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_extract_date_settles_relative_periods(ruler_pipeline, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("今年以来,晋城市公安局破获案件202起。\n", encoding="utf8")
+    result = invoke("extract", str(report), "--model", str(ruler_pipeline), "--date", "2025-07-15")
+    assert result.exit_code == 0, result.stderr
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (row["period"], row["period_start"], row["period_end"]) == ("今年以来", "2025-01-01", "2025-07-15")
+    assert (row["organisation"], row["organisation_start"]) == ("晋城市公安局", 5)
+    bad = invoke("extract", str(report), "--model", str(ruler_pipeline), "--date", "July 2025")
+    assert bad.exit_code == 2 and "--date" in bad.stderr
+
+
+def test_cli_predict_tasks_carry_records_dated_by_meta(ruler_pipeline, tmp_path):
+    source = tmp_path / "in.jsonl"
+    task = {"text": "今年以来,破获案件202起。", "meta": {"date": "2025-07-15"}}
+    source.write_text(json.dumps(task, ensure_ascii=False) + "\n", encoding="utf8")
+    out = tmp_path / "out.jsonl"
+    assert invoke("predict", "-m", str(ruler_pipeline), str(source), str(out)).exit_code == 0
+    (record,) = json.loads(out.read_text(encoding="utf8"))["records"]
+    assert (record["figure"], record["start"], record["end"], record["indicator"]) == ("202起", 9, 13, "破获案件")
+    assert (record["period"], record["period_start"]) == ("今年以来", "2025-01-01")
+    source.write_text(json.dumps({"text": "破获案件202起", "meta": {"date": "soon"}}) + "\n", encoding="utf8")
+    result = invoke("predict", "-m", str(ruler_pipeline), str(source), str(tmp_path / "none.jsonl"))
+    assert result.exit_code == 1 and f"{source}:1: meta.date:" in result.stderr
+    assert not (tmp_path / "none.jsonl").exists()
+
+
+def test_evaluate_records_scores_exact_and_character_f1(ruler_pipeline, tmp_path):
+    from zh_metrics.measure.records import evaluate_records
+
+    text = "今年以来,破获电信网络诈骗案件202起,环比上升132.18%;抓获犯罪嫌疑人176人。"
+    first, second = text.index("202起"), text.index("176人")
+    gold = [
+        {
+            "figure": "202起",
+            "start": first,
+            "end": first + 4,
+            "indicator": "破获电信网络诈骗案件",
+            "period": "今年以来",
+        },
+        # a wrong period on purpose: 今年以来 against 去年 share one character of four and two
+        {"figure": "176人", "start": second, "end": second + 4, "indicator": "抓获犯罪嫌疑人", "period": "去年"},
+    ]
+    texts, records = tmp_path / "dev.jsonl", tmp_path / "dev_records.jsonl"
+    texts.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\n", encoding="utf8")
+    records.write_text(json.dumps({"text": text, "records": gold}, ensure_ascii=False) + "\n", encoding="utf8")
+    result = evaluate_records(zh_metrics.load(ruler_pipeline), texts, records)
+    assert (result["figures"], result["indicator_exact"], result["period_exact"]) == (2, 1.0, 0.5)
+    assert result["period_char_f1"] == pytest.approx((1 + 2 * 0.25 * 0.5 / 0.75) / 2)
+    shown = invoke("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert shown.exit_code == 0 and "period        0.500    0.667" in shown.stdout
+    records.write_text(json.dumps({"text": "别的", "records": []}) + "\n", encoding="utf8")
+    bad = invoke("evaluate-records", "--model", str(ruler_pipeline), str(texts), str(records))
+    assert bad.exit_code == 1 and f"{records}:1: text:" in bad.stderr
+    missing = invoke("evaluate-records", str(tmp_path / "no.jsonl"), str(records), "--skip-missing")
+    assert missing.exit_code == 0 and "not found, skipped" in missing.stdout

@@ -1,10 +1,7 @@
 """The evaluation report: its numbers on a small case computed by hand, the page it makes, the
 README section it writes, and the page's width in a real browser."""
 
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +9,7 @@ import spacy
 from spacy.training import Example
 from typer.testing import CliRunner
 
+from conftest import find_chromium, headless
 from zh_metrics.cli import app
 from zh_metrics.corpus.tasks import make_span, make_task
 from zh_metrics.files import write_jsonl_atomic
@@ -244,69 +242,29 @@ MEASURE_SCRIPT = (
 )
 
 
-def chromium() -> str:
-    """The headless browser; missing, the test fails on CI (CI=true) and is skipped elsewhere."""
-    found = next(
-        (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None
-    )
-    if found is None:
-        message = "no chromium here: apt-get install -y chromium fonts-noto-cjk (scripts/install-test-deps.sh)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 def page_widths(browser: str, page: Path) -> tuple[int, int]:
     """scrollWidth and clientWidth of the page's root at a 1280-pixel window, measured by the
     browser once the page (images included) has loaded."""
     measured = page.with_name(page.stem + "-measured.html")
     measured.write_text(page.read_text(encoding="utf8").replace("</body>", MEASURE_SCRIPT + "</body>"), encoding="utf8")
-    dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=1280,900",
-            "--dump-dom",
-            measured.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    dom = headless(browser, "--dump-dom", measured.as_uri()).stdout
     scroll, client = re.search(r'data-widths="(\d+) (\d+)"', dom).groups()
     return int(scroll), int(client)
 
 
-def test_page_fits_1280_pixels_in_chromium(made_report):
-    browser = chromium()
+def test_page_fits_1280_pixels_in_chromium(made_report, chromium):
+    browser = chromium
     page = made_report / "out" / "report.html"
     scroll, client = page_widths(browser, page)
     assert client == 1280 and scroll <= client, (scroll, client)
     shot = made_report / "out" / "screenshot.png"
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=1280,900",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-    )
+    headless(browser, f"--screenshot={shot}", page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_width_check_catches_the_old_wide_table(tmp_path):
+def test_width_check_catches_the_old_wide_table(tmp_path, chromium):
     """The old layout: one table with a column per set and measure, headed by file paths."""
-    browser = chromium()
+    browser = chromium
     header = ["label"] + [f"../shared/data/dev.jsonl {m}" for m in ("P", "R", "F", "F-overlap")] * 3
     table = (
         "| " + " | ".join(header) + " |\n|" + "---|" * len(header) + "\n| ORG" + " | 0.841" * (len(header) - 1) + " |\n"
@@ -319,12 +277,14 @@ def test_width_check_catches_the_old_wide_table(tmp_path):
 
 def test_missing_browser_fails_on_ci_and_skips_elsewhere(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CHROMIUM", raising=False)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="no chromium here"):
-        chromium()
+        find_chromium()
     monkeypatch.delenv("CI")
+    monkeypatch.delenv("CHROMIUM", raising=False)
     with pytest.raises(pytest.skip.Exception):
-        chromium()
+        find_chromium()
 
 
 def test_rows_scored_through_the_records_scorer(tmp_path, ruler_pipeline):

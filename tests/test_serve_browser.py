@@ -31,17 +31,6 @@ from zh_metrics.serve.server import in_background
 WAIT = 30.0
 
 
-@pytest.fixture(scope="module")
-def chromium_path():
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        message = "no chromium: run scripts/install-test-deps.sh"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
 class Browser:
     """One page of a headless Chromium, driven through the DevTools protocol."""
 
@@ -131,8 +120,8 @@ class Browser:
 
 
 @pytest.fixture
-def browser(chromium_path, tmp_path):
-    browser = Browser(chromium_path, tmp_path)
+def browser(chromium, tmp_path):
+    browser = Browser(chromium, tmp_path)
     yield browser
     browser.close()
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from zh_metrics.pipeline.embed import pair_hash_embed, pair_ids
+from zh_metrics.pipeline.embed import dilated_window, dilated_window_encoder, pair_hash_embed, pair_ids
 from zh_metrics.pipeline.tagging import decode, spans_of, tag_names, transition_rules, viterbi
 
 LABELS = ("ORG", "COUNT")
@@ -101,3 +101,32 @@ def test_pair_embedding_gives_one_vector_per_token():
     model.initialize(X=docs)
     vectors = model.predict(docs)
     assert [v.shape for v in vectors] == [(len(docs[0]), 16), (2, 16)]
+
+
+def test_a_dilated_window_takes_every_other_neighbour():
+    X = np.arange(10, dtype="f").reshape(5, 2)
+    Y, backprop = dilated_window(window_size=1, dilation=2)(X, is_train=True)
+    # row i is [row i-2, row i, row i+2], zeros past the edges
+    assert Y.tolist() == [
+        [0, 0, 0, 1, 4, 5],
+        [0, 0, 2, 3, 6, 7],
+        [0, 1, 4, 5, 8, 9],
+        [2, 3, 6, 7, 0, 0],
+        [4, 5, 8, 9, 0, 0],
+    ]
+    # each row's gradient is the sum over the windows it went into
+    assert backprop(np.ones_like(Y)).tolist() == [[2, 2], [2, 2], [3, 3], [2, 2], [2, 2]]
+
+
+def test_the_dilated_encoder_sees_twelve_tokens_either_side_and_never_another_document():
+    rng = np.random.default_rng(0)
+    encoder = dilated_window_encoder(width=8, window_size=3, dilations=[1, 3], maxout_pieces=2)
+    docs = [rng.random((30, 8), dtype="f"), rng.random((5, 8), dtype="f")]
+    encoder.initialize(X=docs)
+    before = encoder.predict(docs)
+    changed = [docs[0].copy(), docs[1]]
+    changed[0][0] += 1.0
+    after = encoder.predict(changed)
+    moved = [i for i in range(30) if not np.allclose(before[0][i], after[0][i])]
+    assert moved == list(range(13))  # 3 + 3 × 3 tokens to the right of the change, and itself
+    assert np.array_equal(before[1], after[1])

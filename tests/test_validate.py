@@ -126,6 +126,13 @@ def test_markup_errors_are_all_reported(tmp_path):
         ("[警方](ORG)提醒。", "is a class noun"),
         ("破获案件[202起](COUNT),同比上升[13%](RATE)。", "has no HAS_CHANGE"),
         ("破获案件202起,抓获[3人](COUNT)。", "looks like a figure but is not labelled"),
+        ("[青禾县公安局](ORG)开展青禾县禁毒专项行动。", "[青禾县禁毒专项行动] looks like a campaign name"),
+        ("部署打击治理非法集资专项工作。", "[打击治理非法集资专项工作] looks like a campaign name"),
+        ("松川市第十二届安全生产宣传周启动。", "[松川市第十二届安全生产宣传周] looks like a campaign"),
+        ("[“清溪”](CAMPAIGN)专项行动取得成效。", "专项行动 right after a quoted name joins it"),
+        ("检查批次是去年同期的[82.4%](PERCENT)。", "[82.4%] after 检查批次是去年同期的 is not labelled RATE"),
+        ("查处案件[900起](COUNT#a),超过上年全年总数的[85%](PERCENT)。", "is not labelled RATE"),
+        ("欺诈案件占全省同期总数的[31.5%](RATE)。", "is not labelled PERCENT"),
     ],
 )
 def test_lint_warnings(tmp_path, markup, expected):
@@ -144,6 +151,19 @@ def test_lint_leaves_traps_alone(tmp_path):
         encoding="utf8",
     )
     assert validate_files([path]) == []
+
+
+def test_lint_leaves_generic_campaign_words_and_levels_alone(tmp_path):
+    path = tmp_path / "b.txt"
+    path.write_text(
+        "## doc d-1 police\n专项整治开展以来,本次专项行动中,各类专项行动与[“清溪”](CAMPAIGN)“护苗”等专项行动统筹推进。\n"
+        "[松川市公安局](ORG)开展一次夜间货车违法集中整治,[“清溪”](CAMPAIGN)禁毒专项行动和三大专项行动同步推进。\n"
+        "[青禾县禁毒专项行动](CAMPAIGN)中,查处案件[900起](COUNT#a),超过上年全年总数的[85%](RATE>a),"
+        "占全省同期总数的[31.5%](PERCENT)。\n"
+        "两类案件[120起](COUNT#a)、[80起](COUNT#b)、[36起](COUNT#c),同比分别上升[1.2倍](RATE>a)、[2.6倍](RATE>b)和[48.5%](RATE>c)。\n",
+        encoding="utf8",
+    )
+    assert [str(p) for p in validate_files([path])] == []
 
 
 def test_cli_exit_codes_and_strict(tmp_path):

@@ -47,7 +47,10 @@ def test_punctuation_classes_nest():
     assert sentence < clause
     for ch in clause | set(vocabulary.LIST_CHARS):
         assert vocabulary.ITEM_BREAK.fullmatch(ch)
+    for ch in clause | set(vocabulary.OPEN_BRACKETS + vocabulary.CLOSE_BRACKETS):
         assert vocabulary.INDICATOR_BREAK.fullmatch(ch)
+    # an indicator may list several things (缴获电话卡、银行卡1.1万张): 、 does not end it
+    assert not vocabulary.INDICATOR_BREAK.search(vocabulary.LIST_CHARS)
     for ch in sentence:
         assert vocabulary.CLAUSE_BREAK.fullmatch(ch)
 

@@ -63,10 +63,13 @@ def load(path: str | Path | None = None) -> Language:
         raise PipelineError(f"{path}: cannot load this pipeline: {reason}") from err
 
 
-def extract(text_or_doc: str | Doc, nlp: Language | None = None) -> list[Metric]:
-    """Metric rows of one text or processed Doc."""
+def extract(
+    text_or_doc: str | Doc, nlp: Language | None = None, date: str | datetime.date | None = None
+) -> list[Metric]:
+    """Metric rows of one text or processed Doc; `date` (ISO or a date) is the document's,
+    which relative periods such as 今年以来 count from."""
     doc = text_or_doc if isinstance(text_or_doc, Doc) else (nlp or load())(text_or_doc)
-    return records.extract_document([doc])
+    return records.extract_document([doc], date=date)
 
 
 def extract_file(
@@ -121,7 +124,7 @@ def extract_documents(
 
 
 def _records(document: Document, paragraphs: list[tuple[Paragraph, Doc]]) -> Iterator[Record]:
-    for index, metric in records.metrics_by_paragraph([doc for _, doc in paragraphs]):
+    for index, metric in records.metrics_by_paragraph([doc for _, doc in paragraphs], document.date):
         paragraph = paragraphs[index][0]
         yield Record(metric, document.name, paragraph.number, paragraph.page, document.date)
 

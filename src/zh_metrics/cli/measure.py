@@ -162,3 +162,35 @@ def benchmark_dask_command(
     with reporting_bad_input(), loading(model):
         for block in benchmark(model, texts, folder, n_texts, per_document, workers, partition_bytes, batch_size):
             typer.echo(block)
+
+
+@app.command("evaluate-records")
+def evaluate_records_command(
+    texts: Path = typer.Argument(..., help="JSONL paragraphs (`text`, optional `meta.date`), one document a line"),
+    records: Path = typer.Argument(
+        ..., help="Record gold of the same lines: `records` with figure, start, end, indicator, period"
+    ),
+    model: Path | None = model_option(),
+    skip_missing: bool = typer.Option(False, help="Say so and stop without failing where a file is missing"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the scores and every differing row here as JSON"
+    ),
+) -> None:
+    """Indicator and period of the records against record gold: exact and character F1."""
+    import srsly
+
+    from ..files import write_atomic
+    from ..measure.records import evaluate_records, format_record_scores
+
+    missing = [path for path in (texts, records) if not path.exists()]
+    if missing:
+        if skip_missing:
+            typer.echo(f"{missing[0]}: not found, skipped")
+            return
+        fail(f"{missing[0]}: not found")
+    nlp = load_model(model)
+    with reporting_bad_input():
+        result = evaluate_records(nlp, texts, records)
+    typer.echo(format_record_scores(result))
+    if output is not None:
+        write_atomic(output, srsly.json_dumps(result, indent=2))

@@ -4,6 +4,7 @@ into the corpus (`import`)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..documents import read_documents
 from ..files import write_jsonl_atomic
 from ..pipeline.link import rate_pairs
 from ..progress import progress
+from ..records import extract_document, parse_date, task_record
 from .jsonl import read_jsonl_lines, read_text_tasks
 from .tasks import CorpusError, InputErrors, make_span, make_task, prediction_task, set_hashes
 from .validate import Problem, check_task
@@ -133,15 +135,32 @@ def select_file(
     return len(tasks), len(paragraphs)
 
 
+def task_dates(path: Path, tasks: list[tuple[int, dict[str, Any]]]) -> list[datetime.date | None]:
+    """Each task's `meta.date`, which its relative periods (今年以来) count from; a date that is
+    not ISO raises InputErrors naming its line, before anything is written."""
+    dates, problems = [], []
+    for line, task in tasks:
+        try:
+            dates.append(parse_date((task.get("meta") or {}).get("date")))
+        except ValueError as err:
+            problems.append(f"{path}:{line}: meta.date: {err}")
+    if problems:
+        raise InputErrors(problems, path)
+    return dates
+
+
 def predict_file(nlp: Language, input_path: Path, output_path: Path, batch_size: int = 64) -> list[dict[str, Any]]:
     """Pre-annotate every task of `input_path` (JSONL with `text`) as a Prodigy task for
     ner.manual/rel.manual (see `prediction_task`), keeping the task's own fields and meta with
-    its source and line; written to `output_path`. A bad line raises before anything is written."""
+    its source and line, and the task's `records` (dated by its `meta.date`); written to
+    `output_path`. A bad line raises before anything is written."""
     tasks = read_text_tasks(input_path)
+    dates = task_dates(input_path, tasks)
     docs = nlp.pipe((task["text"] for _, task in tasks), batch_size=batch_size)
     predicted = []
-    for (line, task), doc in zip(tasks, progress(docs, len(tasks), "predict")):
+    for (line, task), doc, date in zip(tasks, progress(docs, len(tasks), "predict"), dates):
         found = prediction_task(doc, {"source": str(input_path), "line": line, **(task.get("meta") or {})})
+        found["records"] = [task_record(metric) for metric in extract_document([doc], date=date)]
         own = {key: value for key, value in task.items() if key not in found and not key.startswith("_")}
         predicted.append({**own, **found})
     write_jsonl_atomic(output_path, predicted)

@@ -10,18 +10,25 @@ from pathlib import Path
 from typing import Any
 
 from ..pipeline.link import own_subject
+from ..pipeline.rules import PERCENT_LIKE, is_change
 from ..pipeline.vocabulary import (
+    CAMPAIGN_FRAMING_VERBS,
+    CAMPAIGN_TYPE_WORDS,
     CHANGE_VERB_RE,
     CLASS_NOUNS,
     FIGURE_HEAD_LABELS,
+    GENERIC_CAMPAIGN_MODIFIER,
     LABELS,
     MEASURE_WORDS,
     NOT_FIGURE_AFTER,
+    ONE_INSTANCE,
     OUTSIDE_PREFIXES,
     OUTSIDE_SUFFIXES,
+    QUOTED_NAME_TYPE_WORDS,
     REL_LABEL,
     SCOPE_WORDS,
     SENTENCE_END,
+    rate_context,
 )
 from .jsonl import corpus_files, read_tasks
 from .tasks import CorpusError, doc_id
@@ -31,6 +38,10 @@ PERCENT_AFTER_CHANGE_RE = re.compile(
 )
 NUM = r"(?:[0-9０-９][0-9０-９,，.．]*(?:余|多)?(?:万|亿|千|百)?(?:余|多)?|[二两三四五六七八九十百千万亿零〇]{2,}(?:余|多)?)"
 FIGURE_RE = re.compile(rf"(?<![0-9０-９.第])({NUM})({'|'.join(MEASURE_WORDS)})")
+CAMPAIGN_TYPE_RE = re.compile("|".join(sorted(CAMPAIGN_TYPE_WORDS, key=len, reverse=True)))
+# where the words describing a campaign begin: after punctuation, quotes and brackets
+DESCRIPTION_BREAK = re.compile(r"[,，。；;：:、！!？?“”‘’《》()（）\s]")
+CLOSING_QUOTES = "”’」』"
 
 
 @dataclass(frozen=True)
@@ -160,9 +171,17 @@ def lint_task(task: dict[str, Any], path: str, line: int) -> list[Problem]:
                     break
             if bare in CLASS_NOUNS:
                 problems.append(warn(f"spans[{i}]", f"ORG [{s_text}] is a class noun, not a specific organisation"))
-    rate_starts = {s["start"] for s in spans if s["label"] == "RATE"}
+    # a percentage is a change or a level by the words before it: the rule level_or_change applies
+    level_starts = {s["end"]: s["start"] for s in spans if s["label"] in ("RATE", "PERCENT")}
+    for span in spans:
+        s_text = text[span["start"] : span["end"]]
+        if span["label"] in ("RATE", "PERCENT") and PERCENT_LIKE.search(s_text):
+            context = rate_context(text, span["start"], level_starts)
+            expected = "RATE" if is_change(context) else "PERCENT"
+            if expected != span["label"]:
+                problems.append(warn("spans", f"[{s_text}] after {context[-12:]} is not labelled {expected}"))
     for m in PERCENT_AFTER_CHANGE_RE.finditer(text):
-        if m.start(1) not in rate_starts:
+        if not covered[m.start(1)]:
             problems.append(warn("spans", f"[{m.group(1)}] after {text[m.start() : m.start(1)]} is not labelled RATE"))
     linked = {(r["child_span"]["start"], r["child_span"]["end"]) for r in task.get("relations", [])}
     for span in spans:
@@ -182,6 +201,8 @@ def lint_task(task: dict[str, Any], path: str, line: int) -> list[Problem]:
                     f"RATE [{text[span['start'] : span['end']]}] has no HAS_CHANGE though [{text[head['start'] : head['end']]}] stands before it",
                 )
             )
+    for message in unlabelled_campaigns(text, spans):
+        problems.append(warn("spans", message))
     for m in FIGURE_RE.finditer(text):
         if any(covered[m.start() : m.end()]):
             continue
@@ -189,6 +210,48 @@ def lint_task(task: dict[str, Any], path: str, line: int) -> list[Problem]:
             continue
         problems.append(warn("spans", f"[{m.group(0)}] looks like a figure but is not labelled"))
     return problems
+
+
+def unlabelled_campaigns(text: str, spans: list[dict[str, Any]]) -> list[str]:
+    """Campaign type words outside every name span whose description makes them a name
+    (开展青禾县禁毒专项行动): the description runs back to punctuation, another span or a word
+    that takes the campaign as its object (开展, 部署, 在…). No name is made by a generic or
+    back-referring modifier (本次专项行动, 各类专项行动, “清源”等专项行动), by one piece of work described
+    (一次…集中整治, …领域的专项打击), or by words after a quoted name, which stay out of it by the
+    rules ([“清源”]禁毒专项行动); a type word that should have joined the quoted name right before it
+    ([“清源”]专项行动) is reported."""
+    in_name = [False] * len(text)
+    span_ends = set()
+    for span in spans:
+        span_ends.add(span["end"])
+        if span["label"] in ("ORG", "CAMPAIGN"):
+            in_name[span["start"] : span["end"]] = [True] * (span["end"] - span["start"])
+    found = []
+    for m in CAMPAIGN_TYPE_RE.finditer(text):
+        if in_name[m.start()] or in_name[m.end() - 1]:
+            continue
+        start = m.start()
+        while start > 0 and not DESCRIPTION_BREAK.match(text[start - 1]) and start not in span_ends:
+            start -= 1
+        after_quote = start > 0 and text[start - 1] in CLOSING_QUOTES
+        description = text[start : m.start()]
+        verbs = list(CAMPAIGN_FRAMING_VERBS.finditer(description))
+        if verbs:
+            description = description[verbs[-1].end() :]
+            after_quote = False
+        if not description:
+            if after_quote and start in span_ends and m.group() in QUOTED_NAME_TYPE_WORDS:
+                found.append(f"{m.group()} right after a quoted name joins it")
+            continue
+        if (
+            after_quote
+            or description.startswith(("等", *ONE_INSTANCE))
+            or "的" in description
+            or GENERIC_CAMPAIGN_MODIFIER.fullmatch(description.rsplit("等", 1)[-1])
+        ):
+            continue
+        found.append(f"[{description}{m.group()}] looks like a campaign name but is not labelled")
+    return found
 
 
 def validate_files(paths: Iterable[str | Path], lint: bool = True, markup: bool = False) -> list[Problem]:

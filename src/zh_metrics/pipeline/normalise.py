@@ -47,6 +47,7 @@ from .vocabulary import (
     RANGE_CLOSERS,
     RANGE_OPENERS,
     RANGE_SEPARATORS,
+    SHARE_OF_EARLIER_RE,
     SIGNS,
     SMALL_UNITS,
     SUBUNITS,
@@ -458,6 +459,9 @@ def normalise_rate(text: str, before: str, after: str) -> Normalised:
         return Normalised(to_number(sign * value), "ratio", inside or qualifier, basis)
     if share := read_share(text):
         value, inside = share
+        if SHARE_OF_EARLIER_RE.search(before.rstrip()):
+            # 是去年同期的80%: the figure is 80% of the earlier one, a change of −20% (as 是…的N倍 is +(N−1))
+            return Normalised(to_number(value - 1), "ratio", inside or qualifier, basis)
         return Normalised(to_number(sign * value), "ratio", inside or qualifier, basis)
     amount = normalise_amount(text, "RATE", before, after)
     signed = None if amount.value is None else to_number(sign * Decimal(str(amount.value)))

@@ -16,6 +16,7 @@ from .vocabulary import (
     DIRECTION_RE,
     NEW_LEVEL_AFTER,
     SENTENCE_PUNCT_IN_ENTITY,
+    SHARE_OF_EARLIER_RE,
     rate_context,
 )
 
@@ -43,7 +44,9 @@ class EntityShape:
 def is_change(before: str) -> bool:
     """Whether the words before a percentage make it a change (RATE) rather than a level:
     a direction word right before it (上升, 下降, 降幅达…), but not one that names a new
-    level (上升至, 降到)."""
+    level (上升至, 降到); or a share of an earlier period's figure (是去年同期的, 超过上年全年总数的)."""
+    if SHARE_OF_EARLIER_RE.search(before):
+        return True
     match = None
     for match in DIRECTION_RE.finditer(before):  # noqa: B007  (the last change word is wanted)
         pass
@@ -60,11 +63,9 @@ class LevelOrChange:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        starts = {
-            e.end_char: e.start_char
-            for e in doc.ents
-            if e.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(e.text)
-        }
+        # every rate or level, so that a list mixing multiples and percentages (分别上升1.2倍、
+        # 2.6倍和48.5%) reaches back to the words before its first item
+        starts = {e.end_char: e.start_char for e in doc.ents if e.label_ in ("RATE", "PERCENT")}
         ents = []
         changed = False
         for ent in doc.ents:

@@ -36,13 +36,18 @@ SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END_CHARS)}]")
 CLAUSE_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS)}]")
 # the words naming one figure of a list stop at 、 as well
 ITEM_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + LIST_CHARS)}]")
-# an indicator also stops at an opening bracket: (同比…) and (含…) are asides, not its name
-INDICATOR_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + LIST_CHARS + OPEN_BRACKETS)}]")
+CLOSE_BRACKETS = "）)"
+# an indicator stops at a clause break and at brackets: (同比…) and (含…) are asides, not its
+# name. Not at 、: 缴获电话卡、银行卡1.1万张 counts both; in 打掉团伙12个、窝点30处 the
+# previous figure ends the second one's words anyway.
+INDICATOR_BREAK = re.compile(f"[{re.escape(CLAUSE_CHARS + OPEN_BRACKETS + CLOSE_BRACKETS)}]")
 # within a sentence, the breaks that split its clauses for the linker: no 、 (a 、 list is one clause)
 INNER_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 # what joins the items of a list (12%、15.3%和21.8%)
 LIST_JOINERS = ("、", ",", "，", "和", "及", "与", "以及")
 LIST_GLUE = re.compile(r"\s*(?:[、,，]|以及|和|及|与)\s*")
+# what separates the items of a listed indicator (发案数、损失金额和破案数)
+LIST_ITEM_GLUE = re.compile(r"、|以及|和|及|与")
 LIST_GLUE_AT_END = re.compile(r"(?:[、,，]|和|及|与)\s*$")
 # sentence punctuation inside an entity; a comma between digits is a thousands separator
 SENTENCE_PUNCT_IN_ENTITY = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?!\d)")
@@ -51,11 +56,11 @@ SENTENCE_PUNCT_IN_ENTITY = re.compile(r"[。；;！？!?]|(?<!\d)[,，]|[,，](?
 # Change words with their sign
 
 # verbs that say a figure changed; two characters each, the ones the lint looks for
-UP_VERBS = ("上升", "增长", "增加", "提高", "提升", "上涨", "攀升")
-DOWN_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩短", "缩减", "压减")
+UP_VERBS = ("上升", "增长", "增加", "提高", "提升", "上涨", "攀升", "扩大")
+DOWN_VERBS = ("下降", "减少", "降低", "回落", "下滑", "下跌", "缩短", "缩减", "压减", "压缩")
 # nouns and short forms that also give a direction (降幅达27%, 多增3亿元, 增3.2%)
-UP_OTHER = ("增幅", "涨幅", "多增", "增", "升", "涨", "多")
-DOWN_OTHER = ("降幅", "少增", "减", "降", "少")
+UP_OTHER = ("增幅", "涨幅", "多增", "涨价", "增", "升", "涨", "多")
+DOWN_OTHER = ("降幅", "少增", "降价", "减", "降", "少")
 UP_WORDS = UP_VERBS + UP_OTHER
 DOWN_WORDS = DOWN_VERBS + DOWN_OTHER
 
@@ -66,6 +71,8 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 CHANGE_VERB_RE = re.compile(_alternation(UP_VERBS + DOWN_VERBS))
 DIRECTION_RE = re.compile(_alternation(UP_WORDS + DOWN_WORDS))
+# the glue between the rates of one list, where each may repeat its change verb (下降17.5%、下降15.2%)
+RATE_LIST_GLUE = re.compile(rf"{LIST_GLUE.pattern}|\s*[、和]\s*(?:{CHANGE_VERB_RE.pattern})\s*")
 BASES = ("同比", "环比")
 BASIS_RE = re.compile("|".join(BASES))
 # a change word followed by 至/到 names the new level, not the change (上升至60%)
@@ -78,6 +85,18 @@ COMPARISON_WORDS = re.compile(
     rf"分别|均|依次|{_alternation(UP_VERBS + DOWN_VERBS)}|多增|少增|降幅|增幅|涨幅|了|为|达到|达|约|近|超过|超|逾|\s"
 )
 RESPECTIVELY = ("分别", "依次")
+# a share of an earlier period's figure is a change against that period, not a level:
+# 是去年同期的80%, 超过上年全年总数的90% (RATE). A share of a total (占总数的31%, 占全国同期的40%:
+# 同期 alone is the same period) and a base (由去年的12%降至…) are levels (PERCENT).
+EARLIER_PERIOD = r"(?:去年|上年|前年|上一年|上月|上个月|上季度|往年|以往|[\d一二三四五六七八九十]+年前|\d{4}年同期)"
+SHARE_OF_EARLIER_RE = re.compile(
+    rf"(?:是|为|相当于|超过|超出|达到|达|仅为)[^,，。；;、]*?{EARLIER_PERIOD}[^,，。；;、]*的$"
+)
+# right before a comparison base, which is never the figure a rate changes: 比去年[7.1万件],
+# 较上年([18.3万件]), 由年初的[61.2%], 由[3家]增加到 (not 占比[24%], 较大事故[2起])
+COMPARISON_BASE_BEFORE = re.compile(
+    rf"(?:(?:较|(?<!占)比|与|由|从)(?:{EARLIER_PERIOD}|\d{{4}}年|年初|年末|\d+月份?|[一二三四五六七八九十]+月份?)(?:全年|同期)?|由)的?[（(]?$"
+)
 # 是去年同期的2倍, 增至3倍: a multiple that names the new level (the change is one less)
 TIMES_OF_RE = re.compile(
     r"(?:(?:是|为|相当于|达到|达)[^,，。;；]*的|增至|增长到|增加到|提高到|扩大到|升至|达到|为|是|达)$"
@@ -207,16 +226,26 @@ NOT_FIGURE_AFTER = ("年", "月", "日", "时", "岁", "周", "天", "小时", "
 # ---------------------------------------------------------------------------
 # Names
 
-# a campaign written without quotes ends with one of these type words
+# the words that say what kind of campaign a name is: with a specific description before them
+# they make a name ([松川市禁毒专项行动]); alone or after a generic word they do not (本次专项行动)
+CAMPAIGN_TYPE_WORDS = (
+    "专项行动", "专项整治", "集中整治", "专项工作", "专项斗争", "专项检查", "专项治理", "专项监督", "专项督查",
+    "专项打击", "宣传周", "宣传月", "百日攻坚行动", "百日行动", "攻坚行动", "攻坚战", "集中行动",
+    "统一行动", "会战", "战役", "保卫战",
+)  # fmt: skip
+# the type words that join a quoted name written right before them ([“清源”专项行动], but [“清源”]宣传活动)
+QUOTED_NAME_TYPE_WORDS = ("专案", "行动", "专项行动", "专项整治", "宣传月", "攻坚战", "战役", "会战")
+# a campaign written without quotes ends with a type word or one of these wider endings
 CAMPAIGN_END = re.compile(
-    r"(?:[”」』]|行动|专项行动|专案|斗争|整治|宣传月|宣传周|攻坚战|攻坚|战役|会战|保卫战|人民战争|攻势|检查|工程|计划|创建|"
+    rf"(?:[”」』]|{_alternation(CAMPAIGN_TYPE_WORDS)}|行动|专案|斗争|整治|攻坚|人民战争|攻势|检查|工程|计划|创建|"
     r"活动|日|月|周|年|行动\d(?:\.\d)?|\d{4}|案|治理|排查|清查|清理|评查|查处|打击|执法|监督|督察|禁渔|百日)$"
 )
 # nouns for a class of bodies, not one organisation (公安机关, 各级法院)
 CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
     "各行业主管部门", "行业主管部门", "主管部门", "互联网企业", "金融机构", "市场监管部门", "人社部门",
-    "消防救援机构", "交警部门", "政法机关",
+    "消防救援机构", "交警部门", "政法机关", "司法机关", "行政机关", "纪检监察部门", "公安部门", "消防部门",
+    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍",
 )  # fmt: skip
 SCOPE_WORDS = (
     "全国",
@@ -235,22 +264,69 @@ SCOPE_WORDS = (
     "有关",
     "相关",
 )
+# the words before a type word that make it a back-reference or a generic class, not a name:
+# 本次专项行动, 各类专项行动, 三大专项行动, 6月集中宣传月 (and any list closed by 等: “清源”等专项行动)
+GENERIC_CAMPAIGN_MODIFIER = re.compile(
+    r"^(?:本次|此次|这次|这一|该|上述|此类|各类|各项|各|系列|一系列|多轮|多项|历次|年度|今年|去年|当年|"
+    r"集中|联合|集群|全面|深入|持续|常态化|新一轮|新一届|首轮|本轮|这轮|[第]?[\d一二三四五六七八九十两]+(?:大|项|类|个|轮|次|批|年)?|地|"
+    rf"\d{{4}}年度?|\d+月份?|[一二三四五六七八九十]+月份?|{_alternation(SCOPE_WORDS)}|开展的|的)*$"
+)
+# a type word after these is one piece of work described, not a name (开展一次货车违法集中整治)
+ONE_INSTANCE = ("一次", "一轮", "一场", "一项")
+# words that take a campaign as their object or compare with it: a description starts after
+# them (开展[…专项整治], 较专项行动开展前)
+CAMPAIGN_FRAMING_VERBS = re.compile(
+    r"为期[^的]{1,6}的|开展了?|组织了?|部署了?|启动了?|推进|推动|实施|进行|参与|参加|依托|通过|围绕|纳入|结合|借助|发起|举办|开启|深化|"
+    r"加强|巩固|延续|总结|坚持|配合|检验|作为|完成|通报|转入|带动|回眸|把|将|在|以|与|和|及|对|从|向|是|为|较|比|"
+    r"经过|随着"
+)
 # a byline: who reports, not who acts (来源: XX日报; XX社北京3月1日电)
-SOURCE_BEFORE = re.compile(r"(?:来源|来自|稿源|据)\s*[:：]?\s*$")
-SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|报道|消息|客户端|网讯|[(（]记者)")
+SOURCE_BEFORE = re.compile(r"(?:来源|稿源)\s*[:：]?\s*$")
+SOURCE_AFTER = re.compile(r"^\s*(?:讯|电|记者|网讯|[(（]记者)")
+# 据X, 来自X的消息, X报道: a news outlet is a source; another body so named reports its own figures
+MEDIA_NAME = re.compile(r"(?:社|报|网|台|电视台|客户端|杂志|在线|新闻)$")
+MEDIA_BEFORE = re.compile(r"(?:据|来自|根据)\s*[:：]?\s*$")
+MEDIA_AFTER = re.compile(r"^\s*(?:报道|消息|客户端)")
+# the rest of a dateline after the outlet's name (松川日报|青禾7月1日电): it stands before a
+# subject like a time word
+DATELINE_REST = re.compile(r"^[^,，。;；]{0,16}?(?:电|讯|消息)")
 
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
 
-SCOPE_FRAMES = ("今年以来", "截至目前", "目前", "期间", "全年")
 LEADING_FILLERS = re.compile(
-    r"^(?:其中|同时|此外|另外|全年|今年以来|截至目前|目前|期间|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计|并|还|已|均)+"
+    r"^(?:[、和及与]|以及|其中|同时|此外|另外|另|全年|今年以来|截至目前|目前|期间|同期|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计"
+    r"|并|还|已经|已|现已|均|分别|成功|有效|精准|先后|依法|集中|含|包括|又|再|也|因|能|广泛|完成|带动|通过|配合|协助"
+    r"|为[\u4e00-\u9fff]{1,5}?(?=挽回|追回|讨回|发放|减少|避免)|在[^,，。]{1,10}?中(?=[\u4e00-\u9fff]{2})"
+    r"|我国|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{2,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2})))+"
 )
-# the frame around a preceding entity (在“断卡”行动中破获…)
-AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中)")
+# the frame around a preceding entity (在“断卡”行动中破获…, 30万元以上的案件)
+AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中|(?:以上|以下|左右)?的?)")
 TRAILING_FILLERS = re.compile(
-    r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为|是|有|同比|环比|较去年同期|较上年|较去年|比上年|比去年"
-    rf"|{_alternation(UP_VERBS + DOWN_VERBS)}|了)+$"
+    r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为(?<![行作认成因]为)|是|有|占到|占|等|和|(?<!涉)及"
+    r"|保持在|保持|高出|低于|高于|的|均"
+    r"|(?:同比|环比)(?:又|再|均|分别)?|(?:相比|较|比|与|由)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
+    rf"|(?:{_alternation(UP_VERBS + DOWN_VERBS)})(?:到|至)?|了)+$"
+)
+# a preposition before a name: the name is whom the work was done to or for (对青禾公司罚款…)
+PREPOSITION = re.compile(r"对|向|为|与|给|同|对于")
+# the words that make a subject total what follows (各地共抓获…, 公安机关累计止付…)
+TOTAL_BEFORE = re.compile(r"(?:共计|累计|合计|总计|共(?![享同建治用产青担]))")
+# who acts or to whom, before the verb: a class of bodies, with its place or scope (检察机关起诉…,
+# 向司法机关移送…, 配合公安机关关停…)
+SUBJECT_BEFORE_VERB = re.compile(
+    rf"^(?:向|为|对|配合|协助|会同|联合|由)?(?:{_alternation(SCOPE_WORDS)}|[\u4e00-\u9fff]{{2,3}}(?:省|市|县|区|州))?"
+    rf"(?:{_alternation(CLASS_NOUNS)})"
+)
+# the words that end the noun after a count: what the clause goes on to say about it
+NOUN_AFTER_END = re.compile(r"共(?![享同建治用产青担])|对(?!象)|正在|已|均|全部|被|将|主动|分别|同比|环比|[(（]")
+# a class of bodies after the noun of a count: where the counted places' bodies start to act
+BODY_AFTER_COUNT = re.compile(_alternation(CLASS_NOUNS))
+# a count followed by its noun (涉及9个省份, 发布…等15部反诈短视频) names it there, unless
+# what follows is no noun: a qualifier, a particle, a verb of the clause, a change
+NOT_NOUN_AFTER_FIGURE = re.compile(
+    r"^(?:[^\u4e00-\u9fff“\"《A-Za-z]|以上|以下|左右|余|多|的|次|同比|环比|较|比|占|为|是|和|与|及|共|均|分别|全部|中|被|在|将|已|于|"
+    r"到|至|后|前|内|以|之|不等|不到|次|上升|下降|增长|减少|提高|降低|涉及|涉案|其中|左|同|案值|价值|金额)"
 )
 
 # ---------------------------------------------------------------------------
@@ -313,3 +389,145 @@ def direction_sign(before: str) -> int:
     """+1 or -1 by the last change word in `before` (up when there is none)."""
     directions = DIRECTION_RE.findall(before)
     return -1 if directions and directions[-1] in DOWN_WORDS else 1
+
+
+# ---------------------------------------------------------------------------
+# Periods: the time expressions that scope a figure (今年以来, 2023年1月至11月, 截至9月底)
+
+_CN_DIGITS = "零〇一二两三四五六七八九十"
+_YEAR = rf"(?:\d{{4}}\s*年|[{_CN_DIGITS}]{{4}}年|今年|去年|前年|上年|本年|当年|明年)"
+_MONTH = rf"(?<!\d)(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*月份?"
+_DAY = r"(?<![\d.])(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
+_HOUR = r"(?:\d{1,2}\s*时(?:\d{1,2}分)?|[早晚]上|凌晨|上午|下午|晚间?)"
+# the part of a year or month: 初/底/末 and the 旬 of a month
+_PART = r"(?:初|底|末|中旬|上旬|下旬|前后)"
+_SEASON = (
+    rf"(?:第?[一二三四1-4]季度|上半年|下半年|前[{_CN_DIGITS}\d]+(?:个)?(?:月|季度)|全年|年初|年底|年末|年内|"
+    r"(?:春节|元旦|国庆|中秋节?|元宵节?|五一|清明|端午)(?:假期|期间|前|后|当日|当天)|假期)"
+)
+_POINT = rf"(?:{_YEAR}?\s*(?:{_MONTH}{_PART}?\s*(?:{_DAY}{_HOUR}?)?|{_DAY}{_HOUR}?|{_SEASON})|{_YEAR}{_PART}?)"
+# a range: 2023年1月至11月, 1-7月, 5月26日-9月15日, 2018年至2020年 (the first month may lack its 月: 1至8月)
+_RANGE_SEP = r"\s*(?:至|到|-|—|–|~|～|－|暨)\s*"
+_RANGE = rf"(?:{_YEAR}?\s*(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,2}})(?={_RANGE_SEP}(?:\d|[{_CN_DIGITS}])+\s*月)|{_POINT})(?:{_RANGE_SEP}(?:{_POINT}|今年\S{{0,2}}?|目前|今|现在))?"
+# how long back from now: 近五年, 一年来, 近两个月来, 50天内, 连续4年
+_SPAN_BACK = rf"(?:近|最近|连续)?(?:\d+|[{_CN_DIGITS}]+)(?:多|余)?(?:个)?(?:年|月|周|天|日|小时)(?:来|以来|内|间)"
+_SPAN_RECENT = rf"(?:近|最近)(?:\d+|[{_CN_DIGITS}]+)(?:多|余)?(?:个)?(?:年|月|周|天)|连续(?:\d+|[{_CN_DIGITS}]+)年"
+_NOW = r"(?:目前为止|目前|现在|今天|当前|近日|近期|当晚|当天|当日|当月|每日|每天|期间)"
+TIME_EXPRESSION = re.compile(
+    rf"(?:(?:截至|截止到?|截止至|到)\s*(?:{_RANGE}|{_NOW})"  # up to a point
+    rf"|(?:自从|自|从)?\s*{_RANGE}\s*(?:以来(?:至{_RANGE}|至今)?|来|开始|起|至今|期间|以后|后|前|内|间|全年)?"
+    rf"|{_SPAN_BACK}|{_SPAN_RECENT}|{_NOW})"
+)
+# an expression followed by these dates a byline (新华社某地3月1日电) or a meeting, not a period
+NOT_PERIOD_AFTER = re.compile(r"^(?:\s*(?:电|消息|讯|报道|发布)|[^。;；!！?？\n]{0,24}?(?:召开|举行|举办|发布会))")
+# the words that close an event scope (“清链”行动开展以来, 行动期间)
+SCOPE_END = re.compile(r"以来|期间")
+# what stands before an event scope but is not part of it: fillers and who acts (全市公安机关)
+SCOPE_LEAD = re.compile(
+    rf"^(?:{_alternation(('其中', '同时', '此外', '另外', '据悉', '据了解') + SCOPE_WORDS)})?(?:{_alternation(CLASS_NOUNS)})?\s*"
+)
+# 在…中 encloses the figures of its clause: 在“清链”行动中, 在深入推进…专项行动中
+SCOPE_IN = re.compile(r"在[^,，。;；:：!！?？\n在]{2,40}?(?:行动|专项行动|斗争|整治|活动|工作|战役|会战|专案)中")
+# 行动中 / 此次行动中 at the head of a clause points back to the campaign named before; it ties
+# the figures to that campaign but names no time of its own
+SCOPE_BACK = re.compile(
+    r"(?:^|(?<=[,，。;；:：!！?？\n]))(?:此次|本次|这次|该)?(?:专项|集中)?(?:行动|专项行动|整治|战役|会战)(?:中|期间)"
+)
+# words that make the next time expression a comparison base (比去年, 较上年同期, 与去年同期相比)
+BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$")
+# a base period (去年同期) scopes its own clause only
+BASE_PERIOD = re.compile(r"同期")
+# a part of the period in scope (其中,第二季度…) scopes its own sentence only
+PART_BEFORE = re.compile(r"其中\s*[,，]?\s*$")
+# words that name the period already in scope rather than a new one (2021年,全年共…; 目前已…)
+WEAK_PERIODS = ("全年", "目前", "当前", "现在", "期间")
+# 期间 closes an event scope only after an event: a campaign, a holiday, a meeting
+EVENT_WORDS = re.compile(
+    r"(?:行动|活动|整治|斗争|宣传月|宣传周|战役|会战|攻坚战|专项|专案|假期|节|会议|会|赛|运动)[”」』]?$"
+)
+# words of a time expression that say it is a stretch back from the document's date
+UP_TO_NOW = ("以来", "至今", "来")
+
+# ---------------------------------------------------------------------------
+# Attribution: whose figure it is, and of which campaign
+
+# what may stand before an organisation that is the subject of its clause: time words and
+# fillers, and the frames of a report's source (记者从X获悉, 据X通报)
+SUBJECT_LEAD = re.compile(
+    r"^(?:\s|记者|日前|近日|近期|从|据|根据|来自|由|经|另据|今年以来|截至目前|目前|同时|此外|另外|其中|一是|二是|三是"
+    r"|[(（][^)）]{0,16}[)）]|[(（]|\d+[.、]|[一二三四五六七八九十]+、)*$"
+)
+# an organisation followed by these directs or supervises the work rather than doing it
+SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督办|督导|牵头|要求|领导|授权|委托|挂牌)")
+# a campaign is the work the figures come from when it is what the clause sets going
+CAMPAIGN_VERBS = re.compile(
+    r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*"
+)
+# where a campaign's name may start: after its verb, a scope word, 在 or 的; a name the model cut
+# inside (开展打击制|售假币专项行动) runs back to there over the characters between
+CAMPAIGN_NAME_BOUNDARY = re.compile(
+    rf"{CAMPAIGN_VERBS.pattern}|{_alternation(SCOPE_WORDS)}|{_alternation(CLASS_NOUNS)}|在|的"
+)
+# a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
+# figures of that sentence are its results
+CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
+# an event scope that names a campaign by its type only (行动开展以来), or only points back to
+# it (期间), refers to the last one named
+CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")
+# a period of the calendar (今年以来, 1至8月, 全年) or the end of a year (截至2024年底) takes over
+# from a campaign set going in an earlier sentence; another point it runs up to (截至6月5日,
+# 目前) does not
+CALENDAR_PERIOD = re.compile(
+    r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)|^(?:截至|截止).*年(?:底|末)$"
+)
+# the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
+# wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
+ORG_LEVELS = (
+    (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^(?:市场|[^省市县区州]){1,6}(?:部|总局|总署)")),
+    (2, re.compile(r"省|自治区")),
+    (1, re.compile(r"市|州|盟")),
+)
+SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
+# a press office hosts the release of others' results; it is not whose they are
+NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$|^国新办$")
+# a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
+COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|厂)$")
+PENALTY_WORDS = re.compile(r"罚|没收|处以")
+# the last word of a complete name of a body (松川市公安局, 青禾县人民法院, 松川警方, 最高检): a
+# span from the model that ends otherwise (松川市, 松川市扎, 松川全市) is a fragment, never given
+ORG_BODY_END = re.compile(
+    rf"(?:{_alternation(CLASS_NOUNS)}|局|厅|部|委|院|检|法|办|队|中心|公司|集团|关|府|所|站|行|署|处|组|会|庭|交管|交警"
+    r"|室|社|报|网|台|军|监管|科)$"
+)
+# a party group glued to the title of a person (松川市公安局党委书记, …党组成员): the body is
+# the name without it
+PARTY_GROUP = re.compile(r"(?:党组|党委)$")
+PERSON_TITLE_AFTER = re.compile(r"^(?:副?书记|成员|委员)")
+# 据X统计, 从X数据看: X's statistics are the figures of that sentence only; a later 据…数据
+# names other data (据网络平台数据…, 从互联网企业数据看), not the body's
+STATISTICS_BEFORE = re.compile(r"(?:据|根据|来自|从)\s*$")
+STATISTICS_AFTER = re.compile(r"^(?:的)?(?:统计|数据|监测|测算|抽样)")
+OTHER_DATA = re.compile(
+    r"(?:另据|(?<!数)据|根据|来自|从)(?!不完全|初步|统计|了解|悉|介绍)[^,，。;；:：]{1,20}?(?:统计|数据|显示|监测|测算)"
+)
+# a body inside a 在…下 frame (在市委领导,市政府、社会各界支持下,…): it is part of the frame,
+# not the subject of the figures after it
+FRAME_OPEN = re.compile(r"(?<![现正存实所])在(?!.*[下中]\s*[,，])")
+FRAME_CLOSE = re.compile(r"[^。;；!！?？在]*?下\s*[,，]")
+# a body that makes rules in its clause (松川市市场监管局制定…办法) speaks for that sentence only:
+# the figures after it are not its results
+RULE_MAKING_AFTER = re.compile(r"[^,，。;；]{0,6}?(?:制定|修订|出台|印发|颁布|起草)")
+# a body after 其中 is a part of the bodies before (全市法院…,其中市中级法院…): its sentence only
+PART_LEAD = re.compile(r"其中")
+# a province named in a figure's sentence: a body of another province is not whose figure it is
+PROVINCE = re.compile(r"([\u4e00-\u9fff]{2})(?<![全我各本该外跨])(?:省|自治区)")
+# a campaign in a clause of cause (随着“清链”行动深入推进,…) is no scope of the figures after it
+CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]{0,10}推动下")
+# a type word alone or with generic modifiers names no campaign (专项整治行动, 集中统一行动)
+GENERIC_CAMPAIGN = re.compile(
+    r"^(?:集中|统一|专项|联合|系列|全省|全市|全国)*(?:整治|打击)?(?:行动|整治|宣传月|检查|专案)$"
+)
+# the first character of a campaign that is no complete name: a conjunction or a closing quote
+NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』])")
+# names joined into a list (“云剑”“断卡”等专项行动): no single campaign
+NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

@@ -96,9 +96,15 @@ def gather(documents: list[Document], docs: list[Doc]) -> Analysis:
         offset += len(paragraph.text) + 1
     for document in documents:
         placed = by_document.get(id(document), [])
-        for index, metric in metrics_by_paragraph([doc for _, doc in placed]):
+        for index, metric in metrics_by_paragraph([doc for _, doc in placed], document.date):
             start = placed[index][0]
-            moved = dataclasses.replace(metric, start=metric.start + start, end=metric.end + start)
+            moved = dataclasses.replace(
+                metric,
+                start=metric.start + start,
+                end=metric.end + start,
+                organisation_start=None if metric.organisation_start is None else metric.organisation_start + start,
+                campaign_start=None if metric.campaign_start is None else metric.campaign_start + start,
+            )
             paragraph = document.paragraphs[index]
             analysis.records.append(Record(moved, document.name, paragraph.number, paragraph.page, document.date))
     return analysis

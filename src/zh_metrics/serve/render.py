@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..pipeline.vocabulary import LABELS, REL_LABEL
+from ..records import mention_end
 from .analysis import Analysis
 
 Offsets = tuple[int, int]
@@ -177,16 +178,27 @@ def record_marks(
 ) -> Iterable[tuple[str, Offsets]]:
     """What a record marks in the text: its figure, the rates linked to it (`changes`: the
     rates of each figure), and where its indicator, period, organisation and campaign (those it
-    has) occur nearest before it."""
+    has) occur: an organisation or campaign at the offset it came from, the others nearest
+    before it."""
     figure = (record["start"], record["end"])
     yield "figure", figure
     for rate in changes.get(figure, []):
         yield "change", rate
     for name in LOCATED_FIELDS:
         value = record.get(name)
-        where = locate(text, value, record["start"]) if isinstance(value, str) else None
+        where = _named_at(text, value, record.get(f"{name}_start")) or (
+            locate(text, value, record["start"]) if isinstance(value, str) else None
+        )
         if where is not None:
             yield name, where
+
+
+def _named_at(text: str, name: Any, start: Any) -> Offsets | None:
+    """The mention a record's organisation or campaign came from, by its offset."""
+    if not isinstance(name, str) or not isinstance(start, int):
+        return None
+    end = mention_end(text, start, name)
+    return None if end is None else (start, end)
 
 
 def render_result(analysis: Analysis) -> str:
