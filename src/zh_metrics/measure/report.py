@@ -29,6 +29,7 @@ from ..corpus.tasks import task_to_doc
 from ..files import write_atomic
 from ..pipeline.link import sentence_bounds
 from ..pipeline.vocabulary import LABELS, NAME_LABELS, VALUE_LABELS
+from ..progress import progress
 from ..records import extract_document
 from .baseline import baseline_task
 from .evaluate import read_gold
@@ -142,7 +143,7 @@ def evaluate_set(nlp: Language, gold: GoldSet, jionlp: Any = None) -> SetResult:
     texts = [t["text"] for t in tasks]
     with threadpool_limits(limits=1):  # one core, as the benchmark measures
         start = time.perf_counter()
-        docs = list(nlp.pipe(texts, batch_size=64))
+        docs = list(progress(nlp.pipe(texts, batch_size=64), len(texts), f"report {Path(gold.path).name}"))
         seconds = time.perf_counter() - start
     model = [score_paragraph(eg) for eg in gold_examples(docs, tasks)]
     baseline_docs = [task_to_doc(nlp.vocab, baseline_task(text)) for text in texts]
