@@ -76,12 +76,14 @@ def corpus_tasks() -> list[dict]:
 
 def ruler_nlp(patterns: list[tuple[str, str]], corpus_tasks: list[dict]) -> Language:
     """The project's tokenizer, an entity ruler with `patterns` instead of the statistical
-    NER, and the real normaliser and linker (fitted on the corpus)."""
+    NER, and the real name repairs, normaliser and linker (fitted on the corpus)."""
     nlp = spacy.blank(
         "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
     )
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+    nlp.add_pipe("name_edges")
+    nlp.add_pipe("known_bodies")
     nlp.add_pipe("figure_normaliser")
     linker = nlp.add_pipe("change_linker")
     linker.initialize(

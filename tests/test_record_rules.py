@@ -36,7 +36,7 @@ PATTERNS = [
     ("CAMPAIGN", "“清链”"),
     ("CAMPAIGN", "“净岸”"),
     ("CAMPAIGN", "“青禾”"),
-    ("CAMPAIGN", "“清链”专项斗争"),
+    ("CAMPAIGN", "扫除电诈窝点专项斗争"),
     *[
         ("COUNT", text)
         for text in ("202起", "176人", "318起", "12部", "9个", "35起", "48名", "1200个", "16起", "5200件")
@@ -319,5 +319,5 @@ def test_campaign_scope_ends_at_another_campaign_and_a_scope_finds_its_type(nlp)
     assert rows(nlp, text)["176人"].campaign is None  # a list speaks for its own sentence only
     text = "松川市公安局开展打击制售假币专项行动“净岸”攻坚活动。截至6月底,抓获176人。"
     assert rows(nlp, text)["176人"].campaign == "打击制售假币专项行动“净岸”"  # a name and its phase
-    text = "松川市公安局深入开展“清链”专项斗争,破获案件202起。开展“净岸”行动。专项斗争以来,抓获176人。"
-    assert rows(nlp, text)["176人"].campaign == "“清链”专项斗争"
+    text = "松川市公安局深入开展扫除电诈窝点专项斗争,破获案件202起。开展“净岸”行动。专项斗争以来,抓获176人。"
+    assert rows(nlp, text)["176人"].campaign == "扫除电诈窝点专项斗争"

@@ -463,11 +463,10 @@ SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督�
 CAMPAIGN_VERBS = re.compile(
     r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*"
 )
-# where a campaign's name may start: after its verb, a scope word, 在 or 的; a name the model cut
-# inside (开展打击制|售假币专项行动) runs back to there over the characters between
-CAMPAIGN_NAME_BOUNDARY = re.compile(
-    rf"{CAMPAIGN_VERBS.pattern}|{_alternation(SCOPE_WORDS)}|{_alternation(CLASS_NOUNS)}|在|的"
-)
+# where a campaign's name may start: after its verb, 在 or 的; a name the model cut inside
+# (开展打击制|售假币专项行动) runs back to there over the characters between (not after a body or
+# a scope word, where a verb of another kind follows: 全市法院服务|打击…专项行动)
+CAMPAIGN_NAME_BOUNDARY = re.compile(rf"{CAMPAIGN_VERBS.pattern}|在|的")
 # a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
 # figures of that sentence are its results
 CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
@@ -527,7 +526,44 @@ CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]
 GENERIC_CAMPAIGN = re.compile(
     r"^(?:集中|统一|专项|联合|系列|全省|全市|全国)*(?:整治|打击)?(?:行动|整治|宣传月|检查|专案)$"
 )
-# the first character of a campaign that is no complete name: a conjunction or a closing quote
-NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』])")
+# the first words of a campaign span that are no part of the name: a conjunction, a closing
+# quote, or who acts (我市“清链”行动 → “清链”行动)
+NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』]|[我本][省市县区])+")
+# the head nouns of bodies, beyond the class nouns, that a predicted name may be cut inside
+# (松川市公安|局, …联席会议办|公室); with the scope word a place may carry (松川全|市公安机关)
+ORG_HEAD_NOUNS = CLASS_NOUNS + (
+    "公安局", "公安厅", "公安分局", "派出所", "人民法院", "人民检察院", "经侦部门", "交管部门", "委员会",
+    "办公室", "领导小组", "联席会议", "指挥部", "管理局", "监督管理局",
+)  # fmt: skip
+ORG_TAIL = re.compile(rf"(?:全[省市县区州旗盟]|各级|两级|三级)?(?:{_alternation(ORG_HEAD_NOUNS)})")
+# words before a predicted organisation that are no part of its name (据|部际联席会议办公室,
+# 来自|松川市公安局, 自|5月起); 自 begins names too (自然资源部, 自治区…, 自贡市)
+ORG_LEAD_NOT_NAME = re.compile(r"(?:来自|据|由|向|从|在|对|与|和|及|自(?![然治贡]))")
+# characters no name of a body ends with: a scope word's first half, a preposition, a particle
+# (松川市各|级各部门, 青禾省自|5月1日起)
+ORG_END_NOT_NAME = re.compile(r"[各全自在对与和及等的已于两]")
+# the central bodies of the party and the state, full and short names, that reports name bare
+# (党中央、国务院决策部署, 人社部通报…): an ORG wherever the model found no entity there
+KNOWN_BODIES = (
+    "党中央", "中共中央", "国务院", "全国人大常委会", "全国人大", "全国政协", "中央纪委", "国家监委", "中央政法委",
+    "中央网信办", "国家网信办", "中央宣传部", "中宣部", "最高人民法院", "最高法", "最高人民检察院", "最高检",
+    "国务院办公厅", "国务院新闻办公室", "国务院新闻办", "国新办", "外交部", "国防部", "国家发展改革委",
+    "国家发改委", "发改委", "教育部", "科技部", "工业和信息化部", "工信部", "国家民委", "公安部", "国家安全部",
+    "民政部", "司法部", "财政部", "人力资源和社会保障部", "人力资源社会保障部", "人社部", "自然资源部",
+    "生态环境部", "住房和城乡建设部", "住房城乡建设部", "住建部", "交通运输部", "水利部", "农业农村部", "商务部",
+    "文化和旅游部", "文旅部", "国家卫生健康委员会", "国家卫生健康委", "国家卫健委", "卫健委", "退役军人事务部",
+    "应急管理部", "中国人民银行", "人民银行", "央行", "审计署", "国务院国资委", "国资委", "海关总署",
+    "国家税务总局", "税务总局", "国家市场监督管理总局", "国家市场监管总局", "市场监管总局",
+    "国家金融监督管理总局", "金融监管总局", "中国证监会", "证监会", "中国银保监会", "银保监会", "国家广电总局",
+    "国家体育总局", "国家统计局", "国家医保局", "国家医疗保障局", "国家移民管理局", "国家知识产权局",
+    "国家药监局", "国家药品监督管理局", "国家禁毒委员会", "国家禁毒委", "国家消防救援局", "国家邮政局",
+    "国家林草局", "国家能源局", "国家外汇管理局", "国家烟草专卖局", "国家反诈中心", "全国妇联", "共青团中央",
+    "全国总工会", "中国消费者协会", "中消协",
+)  # fmt: skip
+# what a known body's name may not run into: a class noun (人社部门), a person's title (部长), the
+# body's system of local offices (证监会系统, a name of its own) or an app (国家反诈中心APP)
+KNOWN_BODY_NOT_AFTER = re.compile(r"[门长A-Za-z]|系统")
+# a place alone is no organisation (松川市, 青禾县, 中国)
+PLACE_ONLY = re.compile(r"中国|全国|[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|自治区|自治州|盟|旗)")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

@@ -14,19 +14,17 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
+from ..pipeline.names import is_generic_campaign
 from ..pipeline.vocabulary import (
     CALENDAR_PERIOD,
-    CAMPAIGN_NAME_BOUNDARY,
     CAMPAIGN_RESULTS_AFTER,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
     CAUSE_LEAD,
-    CLASS_NOUNS,
     COMPANY_END,
     DATELINE_REST,
     FRAME_CLOSE,
     FRAME_OPEN,
-    GENERIC_CAMPAIGN,
     MEDIA_AFTER,
     MEDIA_BEFORE,
     MEDIA_NAME,
@@ -124,22 +122,13 @@ def subject_organisations(doc: Doc, text: str, paragraph: int) -> list[Name]:
 
 def body_name(ent: Span, text: str) -> str | None:
     """The name of the body an ORG span stands for, or None for a fragment that names no body
-    (松川市, 松川市扎, 松川全市): completed where the model cut it (山西省公|安机关), without a
-    party group glued to a person's title (松川市公安局党委|书记 → 松川市公安局)."""
-    name = completed(ent, text)
+    (the pipeline's `name_edges` repairs where names begin and end; what still ends otherwise,
+    松川市扎, is no body), without a party group glued to a person's title (松川市公安局党委|书记
+    → 松川市公安局)."""
+    name = ent.text
     if PARTY_GROUP.search(name) and PERSON_TITLE_AFTER.match(text[ent.end_char :]):
         name = PARTY_GROUP.sub("", name)
     return name if ORG_BODY_END.search(name) else None
-
-
-def completed(ent: Span, text: str) -> str:
-    """A name cut inside a word, completed: where a class noun runs across its end
-    (山西省公|安机关), the name runs to the end of that noun (山西省公安机关)."""
-    for noun in sorted(CLASS_NOUNS, key=len, reverse=True):
-        for k in range(1, len(noun)):
-            if ent.text.endswith(noun[:k]) and text.startswith(noun, ent.end_char - k):
-                return ent.text + noun[k:]
-    return ent.text
 
 
 def penalised(text: str, paragraph: int, figure_start: int, organisation: Name, indicator: str) -> bool:
@@ -151,27 +140,17 @@ def penalised(text: str, paragraph: int, figure_start: int, organisation: Name, 
 
 
 def campaign_names(doc: Doc, text: str, paragraph: int) -> list[Name]:
-    """The campaigns a paragraph names, each a complete name: one the model cut inside runs
-    back to its verb or scope word (开展打击制|售假币专项行动 → 打击制售假币专项行动); a span that
+    """The campaigns a paragraph names, as the pipeline's `name_edges` left them; a span that
     starts with a conjunction or a closing quote (随着“清链”…, ”行动), or is a type word with
     generic modifiers only (专项整治行动), is no name."""
-    names = []
-    for ent in doc.ents:
-        if (
-            ent.label_ != "CAMPAIGN"
-            or NOT_CAMPAIGN_START.match(ent.text)
-            or GENERIC_CAMPAIGN.match(ent.text)
-            or ent.text.count("“") != ent.text.count("”")
-        ):
-            continue
-        start = ent.start_char
-        if "\u4e00" <= ent.text[0] <= "\u9fff":
-            lead = text[max(0, start - 12) : start]
-            boundary = max((m.end() for m in CAMPAIGN_NAME_BOUNDARY.finditer(lead)), default=None)
-            if boundary is not None and all("\u4e00" <= c <= "\u9fff" for c in lead[boundary:]):
-                start -= len(lead) - boundary
-        names.append(Name(text[start : ent.end_char], paragraph, start))
-    return names
+    return [
+        Name(ent.text, paragraph, ent.start_char)
+        for ent in doc.ents
+        if ent.label_ == "CAMPAIGN"
+        and not NOT_CAMPAIGN_START.match(ent.text)
+        and not is_generic_campaign(ent.text)
+        and ent.text.count("“") == ent.text.count("”")
+    ]
 
 
 def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tuple[Name, int, int]]:
