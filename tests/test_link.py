@@ -177,3 +177,18 @@ def test_linker_learns_the_link_shapes_of_new_text(corpus_tasks):
     text = "全年受理案件1,420件、审结1,365件。全省发案数同比下降6.1%。"
     marked = [("1,420件", "COUNT"), ("1,365件", "COUNT"), ("6.1%", "RATE")]
     assert links_of(linker, normaliser, vocab, text, marked) == []
+
+
+def test_an_aside_in_brackets_and_a_count_under_a_named_ratio_are_no_candidates():
+    vocab = spacy.blank("zh").vocab
+    text = "全年受理案件4,120件(含上年旧存186件),同比上升5.2%。"
+    marked = [("4,120件", "COUNT"), ("186件", "COUNT"), ("5.2%", "RATE")]
+    assert candidates_of(doc_of(vocab, text, marked)) == {"5.2%": ["4,120件"]}
+    # a bracket that stays open up to the rate is no aside
+    text = "全年受理案件4,120件(其中新收3,934件,同比上升5.2%)。"
+    marked = [("4,120件", "COUNT"), ("3,934件", "COUNT"), ("5.2%", "RATE")]
+    assert candidates_of(doc_of(vocab, text, marked)) == {"5.2%": ["3,934件", "4,120件"]}
+    # 不起诉率 changed: its level is not given, the count before it is not its figure
+    text = "决定不起诉58人,不起诉率同比上升2.4个百分点;破案率达91.2%,同比提高3.5个百分点。"
+    marked = [("58人", "COUNT"), ("2.4个百分点", "RATE"), ("91.2%", "PERCENT"), ("3.5个百分点", "RATE")]
+    assert candidates_of(doc_of(vocab, text, marked)) == {"3.5个百分点": ["91.2%"]}

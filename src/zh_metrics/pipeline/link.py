@@ -27,12 +27,14 @@ from .scoring import score_relations
 from .tokenizer import doc_text
 from .vocabulary import (
     CHANGE_VERB_RE,
+    CLOSE_BRACKETS,
     COMPARISON_BASE_BEFORE,
     COMPARISON_WORDS,
     FIGURE_HEAD_LABELS,
     INNER_CLAUSE_BREAK,
     ITEM_BREAK,
     RATE_LIST_GLUE,
+    RATIO_WORDS,
     RESPECTIVELY,
     SENTENCE_END,
 )
@@ -68,6 +70,22 @@ def candidate_heads(text: str, group: list[Span], rate_index: int, max_back: int
         and not COMPARISON_BASE_BEFORE.search(text, max(0, group[i].start_char - 12), group[i].start_char)
     ]
     return found[:max_back]
+
+
+def in_aside(text: str, head: Span, rate: Span) -> bool:
+    """Whether the figure stands in brackets that close before the rate: an aside
+    (受理案件6,380件(含旧存214件),同比上升3.85% → the rate is the 6,380件's)."""
+    opened = text.rfind("(", 0, head.start_char), text.rfind("（", 0, head.start_char)
+    opening = max(opened)
+    if opening == -1 or any(c in text[opening : head.start_char] for c in CLOSE_BRACKETS):
+        return False
+    return any(c in text[head.end_char : rate.start_char] for c in CLOSE_BRACKETS)
+
+
+def names_a_ratio(subject: str) -> bool:
+    """Whether the rate's own subject is a ratio (不起诉率同比上升13.65%): it changes the level
+    of that ratio, so only a percentage can be its figure; a count before it is not."""
+    return subject.endswith(RATIO_WORDS)
 
 
 def _bucket(n: int) -> str:
@@ -238,9 +256,13 @@ def rate_pairs(doc: Doc, max_back: int) -> Iterator[tuple[Span, list[Span], list
             ents, index = group, rate_index
             heads = candidate_heads(text, ents, index, max_back)
             run_start = rate_index - runs[rate_index][0]
-            if not heads and adjacent and subject_before_run(text, group, run_start):
+            subject = subject_before_run(text, group, run_start)
+            if not heads and adjacent and subject:
                 ents, index = previous + group, len(previous) + rate_index
                 heads = candidate_heads(text, ents, index, max_back)
+            heads = [h for h in heads if not in_aside(text, ents[h], rate)]
+            if names_a_ratio(subject):
+                heads = [h for h in heads if ents[h].label_ == "PERCENT"]
             if heads:
                 rows = [pair_features(text, ents, h, index, rank, runs[rate_index]) for rank, h in enumerate(heads)]
                 yield rate, [ents[h] for h in heads], rows

@@ -85,6 +85,8 @@ COMPARISON_WORDS = re.compile(
     rf"分别|均|依次|{_alternation(UP_VERBS + DOWN_VERBS)}|多增|少增|降幅|增幅|涨幅|了|为|达到|达|约|近|超过|超|逾|\s"
 )
 RESPECTIVELY = ("分别", "依次")
+# the last word of a ratio named as what changed (破案率, 不起诉率, 占比): its figure is a percentage
+RATIO_WORDS = ("率", "比重", "占比")
 # a share of an earlier period's figure is a change against that period, not a level:
 # 是去年同期的80%, 超过上年全年总数的90% (RATE). A share of a total (占总数的31%, 占全国同期的40%:
 # 同期 alone is the same period) and a base (由去年的12%降至…) are levels (PERCENT).
