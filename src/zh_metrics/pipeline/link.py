@@ -168,6 +168,13 @@ def rate_runs(text: str, group: list[Span]) -> dict[int, tuple[int, int]]:
     return {i: (pos, len(run)) for run in runs for pos, i in enumerate(run)}
 
 
+# an unclosed bracket before a figure, a semicolon or colon between figure and rate, a base word
+# (较, 比…) before a figure: compiled once, they are read for every candidate pair
+OPEN_BRACKET_BEFORE = re.compile(r"[（(][^）)]*$")
+SEMICOLON_LIKE = re.compile(r"[;；:：]")
+BASE_WORD_BEFORE = re.compile(r"(较|比|由|从)[^,，。]*$")
+
+
 def pair_features(
     text: str, group: list[Span], head_index: int, rate_index: int, rank: int, run: tuple[int, int] = (0, 1)
 ) -> dict[str, float]:
@@ -188,16 +195,16 @@ def pair_features(
         f"rates_between={min(n_rates, 4)}": 1.0,
         f"head={head.label_}&rank={min(rank, 3)}": 1.0,
         "respectively": float(any(w in before_rate or w in between for w in RESPECTIVELY)),
-        "in_brackets": float(bool(re.search(r"[（(][^）)]*$", text[max(0, head.start_char - 12) : head.start_char]))),
-        "comma_between": float(bool(re.search(r"[,，]", between))),
-        "semicolon_like_between": float(bool(re.search(r"[;；:：]", between))),
+        "in_brackets": float(bool(OPEN_BRACKET_BEFORE.search(text, max(0, head.start_char - 12), head.start_char))),
+        "comma_between": float("," in between or "，" in between),
+        "semicolon_like_between": float(bool(SEMICOLON_LIKE.search(between))),
         "dunhao_between": float("、" in between),
         "rate_pp&head_percent": float(rate.text.endswith("百分点") and head.label_ == "PERCENT"),
         "rate_pp&head_other": float(rate.text.endswith("百分点") and head.label_ != "PERCENT"),
         "same_unit": float(bool(getattr(rate._, "unit", None)) and rate._.unit == getattr(head._, "unit", None)),
         "rate_ratio_word_before": float("率" in before_rate or "比重" in before_rate or "占比" in before_rate),
         "base_word_before_head": float(
-            bool(re.search(r"(较|比|由|从)[^,，。]*$", text[max(0, head.start_char - 8) : head.start_char]))
+            bool(BASE_WORD_BEFORE.search(text, max(0, head.start_char - 8), head.start_char))
         ),
         # In a 分别 list the i-th rate after the cue pairs with the i-th figure before it.
         f"list_offset={_bucket(abs(n_rates - n_figures))}": 1.0,

@@ -129,12 +129,15 @@ def to_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+SPACES = re.compile(r"\s+")
+THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+
+
 def clean(text: str) -> str:
     """Full-width to half-width, traditional numerals and currency names to simplified, no
     spaces, no thousands separators."""
     text = unicodedata.normalize("NFKC", text).translate(TRADITIONAL_FOLD)
-    text = re.sub(r"\s+", "", text)
-    return re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
+    return THOUSANDS_SEPARATOR.sub("", SPACES.sub("", text))
 
 
 # ---------------------------------------------------------------------------
@@ -315,15 +318,28 @@ def peel(text: str, label: str, before: str, after: str) -> tuple[str, str, str]
     return text, before, after
 
 
+def _longest_first(words: Iterable[str], at_end: bool = False) -> re.Pattern[str]:
+    """One pattern for a word list sorted longest first: `match` finds the longest word a text
+    starts with, `search` (with `at_end`) the longest it ends with — as testing the words in
+    order would, in one pass."""
+    alternation = "|".join(re.escape(word) for word in words)
+    return re.compile(f"(?:{alternation})$" if at_end else f"(?:{alternation})")
+
+
+QUALIFIER_BEFORE = dict(QUALIFIER_WORDS_BEFORE)
+QUALIFIER_AFTER = dict(QUALIFIER_WORDS_AFTER)
+QUALIFIER_BEFORE_RE = _longest_first(QUALIFIER_BEFORE, at_end=True)
+QUALIFIER_AFTER_RE = _longest_first(QUALIFIER_AFTER)
+CURRENCY_START_RE = _longest_first(CURRENCIES)
+CURRENCY_END_RE = _longest_first(CURRENCIES, at_end=True)
+
+
 def _context_qualifier(before: str, after: str) -> str | None:
     """The qualifier the words right before or after a figure give it (近, 约, 小于…, 以上, 上下…)."""
-    before = before.rstrip()
-    for word, qualifier in QUALIFIER_WORDS_BEFORE:
-        if before.endswith(word):
-            return qualifier
-    for word, qualifier in QUALIFIER_WORDS_AFTER:
-        if after.startswith(word):
-            return qualifier
+    if found := QUALIFIER_BEFORE_RE.search(before.rstrip()):
+        return QUALIFIER_BEFORE[found.group()]
+    if found := QUALIFIER_AFTER_RE.match(after):
+        return QUALIFIER_AFTER[found.group()]
     return None
 
 
@@ -333,7 +349,8 @@ def _context_qualifier(before: str, after: str) -> str | None:
 
 def currency_name(text: str, at_end: bool = False) -> str | None:
     """The longest currency name `text` starts (or, with `at_end`, ends) with."""
-    return next((c for c in CURRENCIES if (text.endswith(c) if at_end else text.startswith(c))), None)
+    found = CURRENCY_END_RE.search(text) if at_end else CURRENCY_START_RE.match(text)
+    return found.group() if found else None
 
 
 def canonical_currency(name: str) -> str:
@@ -576,8 +593,9 @@ class FigureNormaliser:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        rate_starts = {ent.end_char: ent.start_char for ent in doc.ents if ent.label_ == "RATE"}
-        for ent in doc.ents:
+        ents = doc.ents
+        rate_starts = {ent.end_char: ent.start_char for ent in ents if ent.label_ == "RATE"}
+        for ent in ents:
             if ent.label_ not in self.labels:
                 continue
             after = text[ent.end_char : ent.end_char + self.window]
@@ -586,13 +604,14 @@ class FigureNormaliser:
             else:
                 before = text[max(0, ent.start_char - self.window) : ent.start_char]
             result = normalise(ent.text, ent.label_, before, after)
-            ent._.value = result.value
-            ent._.value_max = result.value_max
-            ent._.unit = result.unit
-            ent._.qualifier = result.qualifier
-            ent._.basis = result.basis
-            ent._.currency = result.currency
-            ent._.value_error = result.error
+            attrs = ent._  # one accessor for the seven attributes
+            attrs.value = result.value
+            attrs.value_max = result.value_max
+            attrs.unit = result.unit
+            attrs.qualifier = result.qualifier
+            attrs.basis = result.basis
+            attrs.currency = result.currency
+            attrs.value_error = result.error
         return doc
 
 
