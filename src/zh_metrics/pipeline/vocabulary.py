@@ -487,6 +487,7 @@ ORG_LEVELS = (
     (3, re.compile(r"^(?:国家|中国|中央|国务院|最高|全国|国新办)|^(?:市场|[^省市县区州]){1,6}(?:部|总局|总署)")),
     (2, re.compile(r"省|自治区")),
     (1, re.compile(r"市|州|盟")),
+    (0, re.compile(r"县|区|旗|镇|乡")),
 )
 SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
 # a press office hosts the release of others' results; it is not whose they are
@@ -498,7 +499,7 @@ PENALTY_WORDS = re.compile(r"罚|没收|处以")
 # span from the model that ends otherwise (松川市, 松川市扎, 松川全市) is a fragment, never given
 ORG_BODY_END = re.compile(
     rf"(?:{_alternation(CLASS_NOUNS)}|局|厅|部|委|院|检|法|办|队|中心|公司|集团|关|府|所|站|行|署|处|组|会|庭|交管|交警"
-    r"|室|社|报|网|台|军|监管|科)$"
+    r"|室|社|报|网|台|军|监管|科|部门|检方|系统|组织|机构|专班|政协|人大|联)$"
 )
 # a party group glued to the title of a person (松川市公安局党委书记, …党组成员): the body is
 # the name without it

@@ -275,8 +275,9 @@ def other_data(text: str, paragraph: int, figure_start: int, organisation: Name)
 
 
 def level_of(name: str) -> int:
-    """3 for a national body, 2 provincial, 1 a city's, 0 a county's or unknown."""
-    return next((level for level, pattern in ORG_LEVELS if pattern.search(name)), 0)
+    """3 for a national body, 2 provincial, 1 a city's, 0 a county's; a name that says none of
+    these (莆田警方, 长治公安: a place's short name) is taken as a city's, as short names mostly are."""
+    return next((level for level, pattern in ORG_LEVELS if pattern.search(name)), 1)
 
 
 def mention_end(text: str, start: int, name: str) -> int | None:
