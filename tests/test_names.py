@@ -81,7 +81,7 @@ def test_a_joint_body_cut_in_its_last_word_runs_to_its_end():
             "打击治理电信网络诈骗专项行动",
         ),
         # who acts stays out; a type word with generic modifiers only is no name
-        ("我市打击整治养老诈骗专项行动取得成效", "我市打击整治养老诈骗专项行动", "打击整治养老诈骗专项行动"),
+        ("我市清理涉老金融骗局专项行动初见成效", "我市清理涉老金融骗局专项行动", "清理涉老金融骗局专项行动"),
         ("开展了两轮全省集中统一行动,", "全省集中统一行动", None),
         ("三大专项行动", "三大专项行动", None),
         ("各类专项整治行动", "专项整治行动", None),

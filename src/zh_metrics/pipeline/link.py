@@ -74,7 +74,7 @@ def candidate_heads(text: str, group: list[Span], rate_index: int, max_back: int
 
 def in_aside(text: str, head: Span, rate: Span) -> bool:
     """Whether the figure stands in brackets that close before the rate: an aside
-    (受理案件6,380件(含旧存214件),同比上升3.85% → the rate is the 6,380件's)."""
+    (收案4,120件(含上年旧存186件),同比上升5.2% → the rate is the 4,120件's)."""
     opened = text.rfind("(", 0, head.start_char), text.rfind("（", 0, head.start_char)
     opening = max(opened)
     if opening == -1 or any(c in text[opening : head.start_char] for c in CLOSE_BRACKETS):
@@ -155,7 +155,7 @@ def subject_overlap(subject: str, indicator: str, run: tuple[int, int]) -> int:
 
 
 def rate_runs(text: str, group: list[Span]) -> dict[int, tuple[int, int]]:
-    """For each rate in a list of rates (31.2%和64.5%; 12%、15.3%、21.8%; 17.5%、下降15.2%): its
+    """For each rate in a list of rates (31.2%和64.5%; 12%、15.3%、21.8%; 12.5%、下降9.8%): its
     position in the list and the list's length, by index in `group`."""
     runs: list[list[int]] = []
     for i, ent in enumerate(group):

@@ -2,8 +2,8 @@
 annotation rules (docs/ANNOTATION.md) where the rule alone decides.
 
 The tagger sees a dozen characters either side of a token, and official names run to twenty
-and more, so a predicted name is sometimes cut inside a word (山西省公|安机关, 开展打击制|售假币
-专项行动), carries a word from outside it (据|部际联席会议办公室, 来自|松川市公安局), or runs past
+and more, so a predicted name is sometimes cut inside a word (青禾县公|安机关, 开展打击制|售假币
+专项行动), carries a word from outside it (据|青禾县禁毒委员会办公室, 来自|松川市公安局), or runs past
 where the rules end it (“清溪”专项打击行动 → “清溪”). Each repair moves an edge to where the
 rule puts it; a span the rules make no name (松川市各, 我市警方, 专项整治行动) is dropped. No
 repair runs into a neighbouring entity.
@@ -44,7 +44,7 @@ CLOSING_QUOTES = "”」』"
 # to its closing quote
 CAMPAIGN_LEAD_REACH = 12
 QUOTE_REACH = 30
-# how many characters of a class noun may stand inside a name the model cut (山西省公|安机关)
+# how many characters of a class noun may stand inside a name the model cut (青禾县公|安机关)
 CUT_NOUN_REACH = 3
 # the type words of a campaign beyond those of the table (docs/ANNOTATION.md)
 OTHER_TYPE_WORDS = ("行动", "专案", "活动", "工作")
@@ -52,7 +52,7 @@ OTHER_TYPE_WORDS = ("行动", "专案", "活动", "工作")
 
 def completed_end(text: str, start: int, end: int, limit: int) -> int:
     """The end of an organisation's name where a class noun, with the scope word it may carry,
-    runs across the predicted end (山西省公|安机关, 松川全|市公安机关): the end of that noun."""
+    runs across the predicted end (青禾县公|安机关, 松川全|市公安机关): the end of that noun."""
     for k in range(1, min(CUT_NOUN_REACH, end - start - 1) + 1):
         match = ORG_TAIL.match(text, end - k)
         if match and end < match.end() <= limit:

@@ -71,7 +71,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 CHANGE_VERB_RE = re.compile(_alternation(UP_VERBS + DOWN_VERBS))
 DIRECTION_RE = re.compile(_alternation(UP_WORDS + DOWN_WORDS))
-# the glue between the rates of one list, where each may repeat its change verb (下降17.5%、下降15.2%)
+# the glue between the rates of one list, where each may repeat its change verb (下降12.5%、下降9.8%)
 RATE_LIST_GLUE = re.compile(rf"{LIST_GLUE.pattern}|\s*[、和]\s*(?:{CHANGE_VERB_RE.pattern})\s*")
 BASES = ("同比", "环比")
 BASIS_RE = re.compile("|".join(BASES))
@@ -539,7 +539,7 @@ ORG_HEAD_NOUNS = CLASS_NOUNS + (
     "办公室", "领导小组", "联席会议", "指挥部", "管理局", "监督管理局",
 )  # fmt: skip
 ORG_TAIL = re.compile(rf"(?:全[省市县区州旗盟]|各级|两级|三级)?(?:{_alternation(ORG_HEAD_NOUNS)})")
-# words before a predicted organisation that are no part of its name (据|部际联席会议办公室,
+# words before a predicted organisation that are no part of its name (据|青禾县禁毒委员会办公室,
 # 来自|松川市公安局, 自|5月起); 自 begins names too (自然资源部, 自治区…, 自贡市)
 ORG_LEAD_NOT_NAME = re.compile(r"(?:来自|据|由|向|从|在|对|与|和|及|自(?![然治贡]))")
 # characters no name of a body ends with: a scope word's first half, a preposition, a particle
