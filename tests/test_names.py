@@ -45,6 +45,20 @@ def repaired(text: str, spans: list[tuple[str, str]], *pipes: str) -> list[tuple
         # a scope word with a class noun is no name; a place alone neither
         ("我市警方破获案件12起。", "我市警方", None),
         ("柏岭市破获案件12起。", "柏岭市", None),
+        # a word that follows a name, a comparison's 比 and an aside's bracket stay out
+        ("最高检会同公安部挂牌督办", "最高检会", "最高检"),
+        ("据青禾县禁毒办最新消息", "青禾县禁毒办最新", "青禾县禁毒办"),
+        ("松川海关第三次获得表彰", "松川海关第三次", "松川海关"),
+        ("比省厅提出的目标高5个百分点", "比省厅", "省厅"),
+        ("松川市证监局(含分局)全年开出罚单", "松川市证监局(含分局", "松川市证监局"),
+        # a head noun written right after the cut
+        ("青禾禁毒部门认真贯彻部署", "青禾禁毒", "青禾禁毒部门"),
+        # each of a class, a province alone or with the next word's first characters: no body
+        ("各区应急管理局共开展检查", "区应急管理局", None),
+        ("北京、湖南等12个省区市", "湖南", None),
+        ("湖南省扎实推进", "湖南省扎", None),
+        ("本市公安交管部门查处", "市公安交管部门", None),
+        ("我市各级公安机关结合", "级公安机关", None),
         # names that end otherwise are left as they are
         ("鹭城检方办理案件12件。", "鹭城检方", "鹭城检方"),
         ("青禾科技股票被实施退市风险警示。", "青禾科技", "青禾科技"),

@@ -22,16 +22,21 @@ from .vocabulary import (
     CAMPAIGN_NAME_BOUNDARY,
     CAMPAIGN_TYPE_WORDS,
     CLASS_NOUNS,
+    CLOSE_BRACKETS,
+    EACH_BEFORE,
     GENERIC_CAMPAIGN,
     GENERIC_CAMPAIGN_MODIFIER,
     KNOWN_BODIES,
     KNOWN_BODY_NOT_AFTER,
+    NAME_FOLLOWER,
     NOT_CAMPAIGN_START,
+    OPEN_BRACKETS,
     ORG_BODY_END,
     ORG_END_NOT_NAME,
     ORG_HEAD_NOUNS,
     ORG_LEAD_NOT_NAME,
     ORG_TAIL,
+    PLACE_FRAGMENT,
     PLACE_ONLY,
     QUOTED_NAME_TYPE_WORDS,
     SCOPE_WORDS,
@@ -73,6 +78,12 @@ def organisation_edges(text: str, start: int, end: int, low: int, high: int) -> 
     """Where an ORG the model predicted at `start`…`end` begins and ends, or None where the
     rules make it no name. `low`/`high` bound it by its neighbours."""
     end = completed_end(text, start, end, high)
+    if not ORG_BODY_END.search(text[start:end]):
+        tail = ORG_TAIL.match(text, end)  # a head noun written right after the cut (禁毒|部门)
+        if tail and tail.end() <= high:
+            end = tail.end()
+    end = _before_open_bracket(text, start, end)
+    start = _after_close_bracket(text, start, end)
     lead = ORG_LEAD_NOT_NAME.match(text, start, end)
     if lead:
         start = lead.end()
@@ -81,15 +92,38 @@ def organisation_edges(text: str, start: int, end: int, low: int, high: int) -> 
         start = time.end()
     while end - start > 1 and ORG_END_NOT_NAME.match(text, end - 1):
         end -= 1
+    follower = next((k for k in (3, 2, 1) if end - k > start and NAME_FOLLOWER.match(text, end - k)), None)
+    if follower is not None and ORG_BODY_END.search(text[start : end - follower]):
+        end -= follower  # a word that follows a name (最高检会|同, …办最新|消息)
     name = text[start:end]
     if not ORG_BODY_END.search(name) and name[:-1].endswith(ORG_HEAD_NOUNS) and _is_han(text[end : end + 1]):
         end -= 1  # a head noun and the first character of the next word (松川市公安侦|查)
         name = text[start:end]
     if len(name) < 2 or PLACE_ONLY.fullmatch(name) or is_class_noun(name):
         return None
-    if start > low and text[start - 1] in "我全本" and is_class_noun(text[start - 1 : end]):
+    if not ORG_BODY_END.search(name) and PLACE_FRAGMENT.fullmatch(name):
         return None
+    if EACH_BEFORE.search(text, max(low, start - 2), start):
+        return None
+    if any(is_class_noun(text[start - k : end]) for k in (1, 2, 3) if start - k >= low):
+        return None  # the model left the scope word out (我市各|级公安机关)
     return start, end
+
+
+def _before_open_bracket(text: str, start: int, end: int) -> int:
+    """The end of a name before a bracket it opens but does not close (松川市证监局(含分局)."""
+    for i in range(start + 1, end):
+        if text[i] in OPEN_BRACKETS and not any(c in CLOSE_BRACKETS for c in text[i:end]):
+            return i
+    return end
+
+
+def _after_close_bracket(text: str, start: int, end: int) -> int:
+    """The start of a name after a bracket it closes but did not open (市、区)公安局)."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in CLOSE_BRACKETS and not any(c in OPEN_BRACKETS for c in text[start:i]):
+            return i + 1
+    return start
 
 
 def campaign_edges(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int] | None:

@@ -247,7 +247,7 @@ CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
     "各行业主管部门", "行业主管部门", "主管部门", "互联网企业", "金融机构", "市场监管部门", "人社部门",
     "消防救援机构", "交警部门", "政法机关", "司法机关", "行政机关", "纪检监察部门", "公安部门", "消防部门",
-    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍",
+    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍", "交管部门", "公安交管部门",
 )  # fmt: skip
 SCOPE_WORDS = (
     "全国",
@@ -260,6 +260,11 @@ SCOPE_WORDS = (
     "我省",
     "我区",
     "我县",
+    "本市",
+    "本省",
+    "本区",
+    "本县",
+    "省区市",
     "各地",
     "各级",
     "当地",
@@ -536,12 +541,18 @@ NOT_CAMPAIGN_START = re.compile(r"^(?:随着|和|与|及|并|[”」』]|[我本
 # (松川市公安|局, …联席会议办|公室); with the scope word a place may carry (松川全|市公安机关)
 ORG_HEAD_NOUNS = CLASS_NOUNS + (
     "公安局", "公安厅", "公安分局", "派出所", "人民法院", "人民检察院", "经侦部门", "交管部门", "委员会",
-    "办公室", "领导小组", "联席会议", "指挥部", "管理局", "监督管理局",
+    "办公室", "领导小组", "联席会议", "指挥部", "管理局", "监督管理局", "部门",
 )  # fmt: skip
 ORG_TAIL = re.compile(rf"(?:全[省市县区州旗盟]|各级|两级|三级)?(?:{_alternation(ORG_HEAD_NOUNS)})")
 # words before a predicted organisation that are no part of its name (据|青禾县禁毒委员会办公室,
-# 来自|松川市公安局, 自|5月起); 自 begins names too (自然资源部, 自治区…, 自贡市)
-ORG_LEAD_NOT_NAME = re.compile(r"(?:来自|据|由|向|从|在|对|与|和|及|自(?![然治贡]))")
+# 来自|松川市公安局, 自|5月起, 2003年|…大队, 比|省厅提出的…, 含|分局); 自, 比 and 含 begin names
+# too (自然资源部, 自治区…, 自贡市, 比亚迪, 含山县)
+ORG_LEAD_NOT_NAME = re.compile(r"(?:来自|据|由|向|从|在|对|与|和|及|年|自(?![然治贡])|比(?![亚特利])|含(?!山))")
+# words that follow a name and that the model may take into it (最高检会|同, …办最新|消息,
+# 松川海关第三次|获得, 松川市公安侦|查): the name ends before them
+NAME_FOLLOWER = re.compile(r"会同|最新|侦查|侦办|网站|第[\d一二三四五六七八九十]+次")
+# each of a class (各区应急管理局, 各地公安局): no one body
+EACH_BEFORE = re.compile(r"各(?:[省市县区州]|地)?$")
 # characters no name of a body ends with: a scope word's first half, a preposition, a particle
 # (松川市各|级各部门, 青禾省自|5月1日起)
 ORG_END_NOT_NAME = re.compile(r"[各全自在对与和及等的已于两]")
@@ -565,8 +576,18 @@ KNOWN_BODIES = (
 )  # fmt: skip
 # what a known body's name may not run into: a class noun (人社部门), a person's title (部长), the
 # body's system of local offices (证监会系统, a name of its own) or an app (国家反诈中心APP)
-KNOWN_BODY_NOT_AFTER = re.compile(r"[门长A-Za-z]|系统")
-# a place alone is no organisation (松川市, 青禾县, 中国)
-PLACE_ONLY = re.compile(r"中国|全国|[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|自治区|自治州|盟|旗)")
+KNOWN_BODY_NOT_AFTER = re.compile(r"[门长A-Za-z]|系统|网站")
+# the provinces by their short names, which reports write alone (北京、天津、湖南等27个省区市)
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)  # fmt: skip
+# a place alone is no organisation (松川市, 青禾县, 中国, 湖南), nor a province with the first
+# characters of the next words (湖南省扎|实推进, 湖南共侦|办)
+PLACE_ONLY = re.compile(
+    rf"中国|全国|{_alternation(PROVINCES)}|[\u4e00-\u9fff]{{1,8}}?(?:省|市|县|区|州|自治区|自治州|盟|旗)"
+)
+PLACE_FRAGMENT = re.compile(rf"(?:{_alternation(PROVINCES)})(?:省|市|自治区)?[\u4e00-\u9fff]{{1,2}}")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")
