@@ -80,6 +80,7 @@ def test_subject_told_in_the_clause_before_a_size_clause():
     assert own_subject(",全市火灾起数同比明显下降,降幅达") == "全市火灾起数明显"
     assert own_subject(",同比上升,增幅为") == ""
     assert own_subject(",同比上升") == ""
+    assert own_subject("、同比上升") == ""  # a list mark names nothing (3,150起、同比上升8.2%)
 
 
 def test_each_rate_of_a_list_is_compared_with_its_own_named_subject():

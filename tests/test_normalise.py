@@ -630,3 +630,18 @@ def test_entity_shape(text, label, kept):
     nlp = spacy.blank("zh")
     doc = task_to_doc(nlp.vocab, make_task("前" + text + "后", [make_span(1, 1 + len(text), label)]))
     assert len(EntityShape()(doc).ents) == int(kept)
+
+
+def test_a_count_and_the_alternatives_of_its_measure_word_are_one_span():
+    from zh_metrics.pipeline.rules import EntityShape
+
+    text = "查验车船18万辆(艘、架)次,同比下降6.1%。"
+    pieces = [("18万辆", "COUNT"), ("(艘", "COUNT"), ("、架)次", "COUNT"), ("6.1%", "RATE")]
+    spans = [make_span(text.index(s), text.index(s) + len(s), label) for s, label in pieces]
+    doc = EntityShape()(task_to_doc(spacy.blank("zh").vocab, make_task(text, spans)))
+    assert [(e.text, e.label_) for e in doc.ents] == [("18万辆(艘、架)次", "COUNT"), ("6.1%", "RATE")]
+    text = "查验车船18万辆(其中货车2万辆)。"  # a bracket that is no list of measure words
+    spans = [make_span(4, 8, "COUNT"), make_span(text.index("2万辆"), text.index("2万辆") + 3, "COUNT")]
+    doc = EntityShape()(task_to_doc(spacy.blank("zh").vocab, make_task(text, spans)))
+    assert [e.text for e in doc.ents] == ["18万辆", "2万辆"]
+    assert FigureNormaliser()(doc).ents[0]._.value == 180000

@@ -33,6 +33,7 @@ from .vocabulary import (
     FIGURE_HEAD_LABELS,
     INNER_CLAUSE_BREAK,
     ITEM_BREAK,
+    LIST_CHARS,
     RATE_LIST_GLUE,
     RATIO_WORDS,
     RESPECTIVELY,
@@ -98,10 +99,16 @@ def own_subject(between: str) -> str:
     When that clause only gives the size of a change told just before (…数量环比下降,降幅达27%),
     the subject is in the clause that tells it."""
     clauses = INNER_CLAUSE_BREAK.split(between)
-    subject = COMPARISON_WORDS.sub("", clauses[-1])
+    subject = _words(clauses[-1])
     if not subject and len(clauses) > 1 and CHANGE_VERB_RE.search(clauses[-2]):
-        subject = COMPARISON_WORDS.sub("", clauses[-2])
+        subject = _words(clauses[-2])
     return subject
+
+
+def _words(clause: str) -> str:
+    """A clause without its comparison words and the list marks around it (3.5万起、同比上升:
+    the 、 names nothing)."""
+    return COMPARISON_WORDS.sub("", clause).strip(LIST_CHARS + " ")
 
 
 SUBJECT_ITEM_BREAK = re.compile(r"、|和|及|与")

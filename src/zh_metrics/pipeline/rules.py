@@ -14,6 +14,7 @@ from .vocabulary import (
     BETWEEN_CHANGE_AND_VALUE,
     CAMPAIGN_END,
     DIRECTION_RE,
+    MEASURE_ALTERNATIVES,
     NEW_LEVEL_AFTER,
     SENTENCE_PUNCT_IN_ENTITY,
     SHARE_OF_EARLIER_RE,
@@ -30,13 +31,33 @@ def keeps_shape(text: str, label: str) -> bool:
     return label != "CAMPAIGN" or bool(CAMPAIGN_END.search(text))
 
 
+def with_measure_alternatives(doc: Doc, text: str, ents: list[Span]) -> list[Span]:
+    """A count whose measure word gives alternatives in brackets (22万架(艘、辆)次) is one span:
+    the pieces the model split off after the number are joined to it."""
+    joined: list[Span] = []
+    for ent in ents:
+        if joined and joined[-1].end_char > ent.start_char:
+            continue  # a piece already joined to the count before it
+        if ent.label_ == "COUNT":
+            bracket = text.find("(", ent.start_char, ent.end_char + 1)
+            bracket = bracket if bracket != -1 else text.find("（", ent.start_char, ent.end_char + 1)
+            alternatives = MEASURE_ALTERNATIVES.match(text, bracket) if bracket > ent.start_char else None
+            if alternatives and alternatives.end() > ent.end_char:
+                span = doc.char_span(ent.start_char, alternatives.end(), label="COUNT")
+                if span is not None:
+                    ent = span
+        joined.append(ent)
+    return joined
+
+
 class EntityShape:
-    """Drops predicted entities whose shape the annotation rules exclude."""
+    """Drops predicted entities whose shape the annotation rules exclude, and joins a count to
+    the measure-word alternatives the model split off it."""
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = doc.ents
-        kept = [e for e in ents if keeps_shape(e.text, e.label_)]
-        if len(kept) != len(ents):
+        ents = list(doc.ents)
+        kept = [e for e in with_measure_alternatives(doc, doc_text(doc), ents) if keeps_shape(e.text, e.label_)]
+        if kept != ents:
             doc.set_ents(kept, default="outside")
         return doc
 
@@ -88,5 +109,6 @@ def make_level_or_change(nlp: Language, name: str) -> LevelOrChange:
 
 @Language.factory("entity_shape", requires=["doc.ents"], assigns=["doc.ents"])
 def make_entity_shape(nlp: Language, name: str) -> EntityShape:
-    """Drops entities that span sentence punctuation, and unquoted campaigns without a type word."""
+    """Drops entities that span sentence punctuation and unquoted campaigns without a type word;
+    joins a count to the measure-word alternatives in brackets after it."""
     return EntityShape()

@@ -242,6 +242,9 @@ CAMPAIGN_END = re.compile(
     rf"(?:[”」』]|{_alternation(CAMPAIGN_TYPE_WORDS)}|行动|专案|斗争|整治|攻坚|人民战争|攻势|检查|工程|计划|创建|"
     r"活动|日|月|周|年|行动\d(?:\.\d)?|\d{4}|案|治理|排查|清查|清理|评查|查处|打击|执法|监督|督察|禁渔|百日)$"
 )
+# the alternatives of a measure word, in brackets after it, and what closes it (22万架(艘、辆)次,
+# 3,150辆(艘)次)
+MEASURE_ALTERNATIVES = re.compile(r"[(（][\u4e00-\u9fff]{1,2}(?:、[\u4e00-\u9fff]{1,2})*[)）](?:人次|次)?")
 # nouns for a class of bodies, not one organisation (公安机关, 各级法院)
 CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
