@@ -16,7 +16,15 @@ from zh_metrics.files import write_atomic
 from zh_metrics.pipeline.link import ChangeLinker
 from zh_metrics.pipeline.tokenizer import CharTokenizer
 
-CUSTOM = ("release_tensor", "name_edges", "known_bodies", "entity_shape", "level_or_change", "figure_normaliser", "change_linker")
+CUSTOM = (
+    "release_tensor",
+    "name_edges",
+    "known_bodies",
+    "entity_shape",
+    "level_or_change",
+    "figure_normaliser",
+    "change_linker",
+)
 
 
 def test_every_component_declares_what_it_needs_and_sets(tiny_model):
