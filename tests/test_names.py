@@ -94,6 +94,8 @@ def test_a_joint_body_cut_in_its_last_word_runs_to_its_end():
             "打击治理电信网络诈骗专项行动",
             "打击治理电信网络诈骗专项行动",
         ),
+        # who set it going and its verb, taken into the name, stay out
+        ("年初省里部署清理涉老金融骗局专项斗争以来", "省里部署清理涉老金融骗局专项斗争", "清理涉老金融骗局专项斗争"),
         # who acts stays out; a type word with generic modifiers only is no name
         ("我市清理涉老金融骗局专项行动初见成效", "我市清理涉老金融骗局专项行动", "清理涉老金融骗局专项行动"),
         ("开展了两轮全省集中统一行动,", "全省集中统一行动", None),

@@ -24,6 +24,7 @@ PATTERNS = [
     ("ORG", "松川市政府"),
     ("ORG", "市场监管总局"),
     ("ORG", "松川省公安厅"),
+    ("ORG", "青禾农商银行"),
     ("ORG", "柳湾市"),  # fragments: a place alone, with a verb's first character, with a scope word
     ("ORG", "柳湾市扎"),
     ("ORG", "柳湾全市"),
@@ -199,6 +200,8 @@ def test_no_press_office_no_fined_company_no_fragment(nlp):
     text = "松川市市场监管局通报2起案件。其中,青禾食品公司违规销售,分别处以罚款20万元、10万元。"
     found = rows(nlp, text)  # the regulator that reports the case, not the fined company
     assert (found["20万元"].organisation, found["10万元"].organisation) == ("松川市市场监管局", "松川市市场监管局")
+    text = "松川市市场监管局通报2起案件。青禾农商银行违规收费,被没收违法所得20万元。"
+    assert rows(nlp, text)["20万元"].organisation == "松川市市场监管局"  # a bank fined, not reporting
     assert rows(nlp, "青禾县公安机关破获案件202起。")["202起"].organisation == "青禾县公安机关"
 
 
@@ -290,6 +293,12 @@ def test_no_body_from_a_frame_or_another_province(nlp):
     assert rows(nlp, "在市委领导、松川市政府支持下,全市破获案件202起。")["202起"].organisation is None
     found = rows(nlp, "松川省公安厅通报,今年以来全省破获案件202起。青禾省同期抓获176人。")
     assert (found["202起"].organisation, found["176人"].organisation) == ("松川省公安厅", None)
+    # a national body's figures are not a province's, named short or in full
+    found = rows(nlp, "市场监管总局通报,今年以来全国查处案件202起。其中,湖南抓获176人。")
+    assert (found["202起"].organisation, found["176人"].organisation) == ("市场监管总局", None)
+    # published data speak for their own sentence only
+    found = rows(nlp, "根据市场监管总局公布的数据,全国查处案件202起。另有抓获176人。")
+    assert (found["202起"].organisation, found["176人"].organisation) == ("市场监管总局", None)
 
 
 def test_campaign_names_and_what_sets_them_going(nlp):

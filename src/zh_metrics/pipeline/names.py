@@ -21,6 +21,7 @@ from .tokenizer import doc_text
 from .vocabulary import (
     CAMPAIGN_NAME_BOUNDARY,
     CAMPAIGN_TYPE_WORDS,
+    CAMPAIGN_VERBS,
     CLASS_NOUNS,
     CLOSE_BRACKETS,
     EACH_BEFORE,
@@ -49,6 +50,12 @@ CLOSING_QUOTES = "”」』"
 # to its closing quote
 CAMPAIGN_LEAD_REACH = 12
 QUOTE_REACH = 30
+# the characters of the scope words (我市, 各级, 本县…): a span after one may have left it out
+SCOPE_CHARS = frozenset("".join(SCOPE_WORDS)) | {"各", "级"}
+# how far into a predicted campaign its verb may stand (中央部署|…专项斗争), and how long the name
+# after it must still be
+VERB_REACH = 8
+MIN_NAME = 4
 # how many characters of a class noun may stand inside a name the model cut (青禾县公|安机关)
 CUT_NOUN_REACH = 3
 # the type words of a campaign beyond those of the table (docs/ANNOTATION.md)
@@ -105,7 +112,11 @@ def organisation_edges(text: str, start: int, end: int, low: int, high: int) -> 
         return None
     if EACH_BEFORE.search(text, max(low, start - 2), start):
         return None
-    if any(is_class_noun(text[start - k : end]) for k in (1, 2, 3) if start - k >= low):
+    if (
+        start > low
+        and text[start - 1] in SCOPE_CHARS
+        and any(is_class_noun(text[start - k : end]) for k in (1, 2, 3) if start - k >= low)
+    ):
         return None  # the model left the scope word out (我市各|级公安机关)
     return start, end
 
@@ -129,9 +140,9 @@ def _after_close_bracket(text: str, start: int, end: int) -> int:
 def campaign_edges(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int] | None:
     """Where a CAMPAIGN the model predicted begins and ends, or None where the rules make it no
     name: a quoted name ends with its closing quote and the type word that joins it (“清溪”专项
-    行动, but “清溪”|专项打击行动); an unquoted name cut inside runs back to its verb or scope word;
-    a conjunction or a closing quote before it stays out; a type word with generic modifiers only
-    (专项整治行动) is no name."""
+    行动, but “清溪”|专项打击行动); an unquoted name cut inside runs back to its verb, and one
+    that took in its verb (and who set it going) starts after it; a conjunction or a closing
+    quote before it stays out; a type word with generic modifiers only (专项整治行动) is no name."""
     lead = NOT_CAMPAIGN_START.match(text[start:end])
     if lead:
         start += lead.end()
@@ -147,6 +158,11 @@ def campaign_edges(text: str, start: int, end: int, low: int, high: int) -> tupl
         boundary = max((m.end() for m in CAMPAIGN_NAME_BOUNDARY.finditer(lead_text)), default=None)
         if boundary is not None and boundary < len(lead_text) and all(_is_han(c) for c in lead_text[boundary:]):
             start = reach + boundary
+        verb = None
+        for verb in CAMPAIGN_VERBS.finditer(text, start, min(end, start + VERB_REACH)):  # noqa: B007
+            pass
+        if verb is not None and verb.end() > verb.start() and end - verb.end() >= MIN_NAME:
+            start = verb.end()  # who set it going and the verb were taken in (中央部署|扫黑除恶专项斗争)
     name = text[start:end]
     if not name or is_generic_campaign(name):
         return None

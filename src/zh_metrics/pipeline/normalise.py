@@ -603,7 +603,7 @@ class FigureNormaliser:
                 before = rate_context(text, ent.start_char, rate_starts)
             else:
                 before = text[max(0, ent.start_char - self.window) : ent.start_char]
-            result = normalise(ent.text, ent.label_, before, after)
+            result = normalise(text[ent.start_char : ent.end_char], ent.label_, before, after)
             attrs = ent._  # one accessor for the seven attributes
             attrs.value = result.value
             attrs.value_max = result.value_max

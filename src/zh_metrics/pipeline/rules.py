@@ -56,7 +56,9 @@ class EntityShape:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        kept = [e for e in with_measure_alternatives(doc, doc_text(doc), ents) if keeps_shape(e.text, e.label_)]
+        text = doc_text(doc)  # slices of it: Span.text rebuilds the text from the tokens
+        joined = with_measure_alternatives(doc, text, ents)
+        kept = [e for e in joined if keeps_shape(text[e.start_char : e.end_char], e.label_)]
         if kept != ents:
             doc.set_ents(kept, default="outside")
         return doc
@@ -90,7 +92,7 @@ class LevelOrChange:
         ents = []
         changed = False
         for ent in doc.ents:
-            if ent.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(ent.text):
+            if ent.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(text, ent.start_char, ent.end_char):
                 label = "RATE" if is_change(rate_context(text, ent.start_char, starts)) else "PERCENT"
                 if label != ent.label_:
                     ent = Span(doc, ent.start, ent.end, label=label)

@@ -250,7 +250,7 @@ CLASS_NOUNS = (
     "公安机关", "警方", "公安", "检察机关", "审判机关", "法院", "检察院", "银行", "海关", "税务部门", "税务机关",
     "各行业主管部门", "行业主管部门", "主管部门", "互联网企业", "金融机构", "市场监管部门", "人社部门",
     "消防救援机构", "交警部门", "政法机关", "司法机关", "行政机关", "纪检监察部门", "公安部门", "消防部门",
-    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍", "交管部门", "公安交管部门",
+    "卫生健康部门", "监管部门", "执法部门", "消防救援队伍", "交管部门", "公安交管部门", "公安派出所",
 )  # fmt: skip
 SCOPE_WORDS = (
     "全国",
@@ -501,7 +501,7 @@ SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我�
 # a press office hosts the release of others' results; it is not whose they are
 NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$|^国新办$")
 # a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
-COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|厂)$")
+COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|银行|厂)$")
 PENALTY_WORDS = re.compile(r"罚|没收|处以")
 # the last word of a complete name of a body (松川市公安局, 青禾县人民法院, 松川警方, 最高检): a
 # span from the model that ends otherwise (松川市, 松川市扎, 松川全市) is a fragment, never given
@@ -516,7 +516,7 @@ PERSON_TITLE_AFTER = re.compile(r"^(?:副?书记|成员|委员)")
 # 据X统计, 从X数据看: X's statistics are the figures of that sentence only; a later 据…数据
 # names other data (据网络平台数据…, 从互联网企业数据看), not the body's
 STATISTICS_BEFORE = re.compile(r"(?:据|根据|来自|从)\s*$")
-STATISTICS_AFTER = re.compile(r"^(?:的)?(?:统计|数据|监测|测算|抽样)")
+STATISTICS_AFTER = re.compile(r"^(?:公布|发布|提供)?(?:的)?(?:统计|数据|监测|测算|抽样)")
 OTHER_DATA = re.compile(
     r"(?:另据|(?<!数)据|根据|来自|从)(?!不完全|初步|统计|了解|悉|介绍)[^,，。;；:：]{1,20}?(?:统计|数据|显示|监测|测算)"
 )
@@ -591,6 +591,8 @@ PROVINCES = (
 PLACE_ONLY = re.compile(
     rf"中国|全国|{_alternation(PROVINCES)}|[\u4e00-\u9fff]{{1,8}}?(?:省|市|县|区|州|自治区|自治州|盟|旗)"
 )
+# a province named by its short name (其中,湖南破获…; 北京、河北等地…)
+PROVINCE_NAME = re.compile(_alternation(PROVINCES))
 PLACE_FRAGMENT = re.compile(rf"(?:{_alternation(PROVINCES)})(?:省|市|自治区)?[\u4e00-\u9fff]{{1,2}}")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")

@@ -39,6 +39,7 @@ from ..pipeline.vocabulary import (
     PENALTY_WORDS,
     PERSON_TITLE_AFTER,
     PROVINCE,
+    PROVINCE_NAME,
     RULE_MAKING_AFTER,
     SCOPE_BACK,
     SCOPE_LEVELS,
@@ -259,11 +260,16 @@ def wider_than_organisation(text: str, paragraph: int, figure_start: int, organi
 
 def other_province(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
     """A figure whose sentence names another province (青禾省…) than the body carried to it
-    from an earlier sentence (松川省公安厅): the figure is not that body's."""
+    from an earlier sentence (松川省公安厅), or names a province at all when that body is a
+    national one (公安部…。其中,湖南省破获…): the figure is not that body's."""
     start = sentence_start(text, figure_start)
-    own = PROVINCE.search(organisation.text)
-    if own is None or (organisation.paragraph == paragraph and organisation.start >= start):
+    if organisation.paragraph == paragraph and organisation.start >= start:
         return False
+    own = PROVINCE.search(organisation.text)
+    if own is None:
+        return level_of(organisation.text) == 3 and bool(
+            PROVINCE.search(text, start, figure_start) or PROVINCE_NAME.search(text, start, figure_start)
+        )
     return any(m.group(1) != own.group(1) for m in PROVINCE.finditer(text, start, figure_start))
 
 
