@@ -206,8 +206,12 @@ def pair_features(
         "comma_between": float("," in between or "，" in between),
         "semicolon_like_between": float(bool(SEMICOLON_LIKE.search(between))),
         "dunhao_between": float("、" in between),
-        "rate_pp&head_percent": float(text.endswith("百分点", rate.start_char, rate.end_char) and head.label_ == "PERCENT"),
-        "rate_pp&head_other": float(text.endswith("百分点", rate.start_char, rate.end_char) and head.label_ != "PERCENT"),
+        "rate_pp&head_percent": float(
+            text.endswith("百分点", rate.start_char, rate.end_char) and head.label_ == "PERCENT"
+        ),
+        "rate_pp&head_other": float(
+            text.endswith("百分点", rate.start_char, rate.end_char) and head.label_ != "PERCENT"
+        ),
         "same_unit": float(bool(getattr(rate._, "unit", None)) and rate._.unit == getattr(head._, "unit", None)),
         "rate_ratio_word_before": float("率" in before_rate or "比重" in before_rate or "占比" in before_rate),
         "base_word_before_head": float(
