@@ -202,6 +202,8 @@ def test_no_press_office_no_fined_company_no_fragment(nlp):
     assert (found["20万元"].organisation, found["10万元"].organisation) == ("松川市市场监管局", "松川市市场监管局")
     text = "松川市市场监管局通报2起案件。青禾农商银行违规收费,被没收违法所得20万元。"
     assert rows(nlp, text)["20万元"].organisation == "松川市市场监管局"  # a bank fined, not reporting
+    text = "8月1日,中国人民银行向青禾农商银行开出罚单。青禾农商银行被没收违法所得20万元。"
+    assert rows(nlp, text)["20万元"].organisation == "中国人民银行"  # the central bank imposes it
     assert rows(nlp, "青禾县公安机关破获案件202起。")["202起"].organisation == "青禾县公安机关"
 
 
@@ -294,8 +296,10 @@ def test_no_body_from_a_frame_or_another_province(nlp):
     found = rows(nlp, "松川省公安厅通报,今年以来全省破获案件202起。青禾省同期抓获176人。")
     assert (found["202起"].organisation, found["176人"].organisation) == ("松川省公安厅", None)
     # a national body's figures are not a province's, named short or in full
-    found = rows(nlp, "市场监管总局通报,今年以来全国查处案件202起。其中,湖南抓获176人。")
+    found = rows(nlp, "市场监管总局通报,今年以来全国查处案件202起。其中,湖南、广西抓获176人。")
     assert (found["202起"].organisation, found["176人"].organisation) == ("市场监管总局", None)
+    text = "市场监管总局通报2起案件。湖南某某商贸公司违规经营,被处以罚款20万元。"
+    assert rows(nlp, text)["20万元"].organisation == "市场监管总局"  # a company's name, no province
     # published data speak for their own sentence only
     found = rows(nlp, "根据市场监管总局公布的数据,全国查处案件202起。另有抓获176人。")
     assert (found["202起"].organisation, found["176人"].organisation) == ("市场监管总局", None)

@@ -500,8 +500,9 @@ ORG_LEVELS = (
 SCOPE_LEVELS = ((3, re.compile(r"全国")), (2, re.compile(r"全省|各省|我省")), (1, re.compile(r"全市|我市")))
 # a press office hosts the release of others' results; it is not whose they are
 NOT_REPORTING_BODY = re.compile(r"新闻办(?:公室)?$|新闻中心$|^国新办$")
-# a company, and the words of a penalty: a company's penalty is not its result (…公司…处以罚款)
-COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|银行|厂)$")
+# a company (a bank too, but not the central bank, which imposes penalties), and the words of a
+# penalty: a company's penalty is not its result (…公司…处以罚款)
+COMPANY_END = re.compile(r"(?:公司|集团|企业|商行|(?<!人民)银行|厂)$")
 PENALTY_WORDS = re.compile(r"罚|没收|处以")
 # the last word of a complete name of a body (松川市公安局, 青禾县人民法院, 松川警方, 最高检): a
 # span from the model that ends otherwise (松川市, 松川市扎, 松川全市) is a fragment, never given
@@ -591,8 +592,9 @@ PROVINCES = (
 PLACE_ONLY = re.compile(
     rf"中国|全国|{_alternation(PROVINCES)}|[\u4e00-\u9fff]{{1,8}}?(?:省|市|县|区|州|自治区|自治州|盟|旗)"
 )
-# a province named by its short name (其中,湖南破获…; 北京、河北等地…)
-PROVINCE_NAME = re.compile(_alternation(PROVINCES))
+# a province named as a place (其中,湖南省破获…; 北京、河北等地…; 天津市…), not the first
+# characters of a company's name or a person's origin (湖南某某商贸有限公司, 湖南籍某某)
+PROVINCE_NAME = re.compile(rf"(?:{_alternation(PROVINCES)})(?=省|市|自治区|[、,，和及与]|等地)")
 PLACE_FRAGMENT = re.compile(rf"(?:{_alternation(PROVINCES)})(?:省|市|自治区)?[\u4e00-\u9fff]{{1,2}}")
 # names joined into a list (“云剑”“断卡”等专项行动): no single campaign
 NAME_LIST_GLUE = re.compile(r"^\s*(?:[、,，和及与]|以及)?\s*$")
