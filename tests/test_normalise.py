@@ -621,6 +621,8 @@ def test_a_list_of_multiples_and_a_percentage_shares_the_change_word_before_it()
         ("1,234人", "COUNT", True),
         ("市公安局,市检察院", "ORG", False),
         ("“大排查、大起底”", "CAMPAIGN", True),
+        ("⑵畅", "COUNT", False),  # a list's numbering, not a figure
+        ("亿元", "MONEY", True),  # a threshold without a numeral is a figure (亿元以上案件)
     ],
 )
 def test_entity_shape(text, label, kept):
@@ -645,3 +647,15 @@ def test_a_count_and_the_alternatives_of_its_measure_word_are_one_span():
     doc = EntityShape()(task_to_doc(spacy.blank("zh").vocab, make_task(text, spans)))
     assert [e.text for e in doc.ents] == ["18万辆", "2万辆"]
     assert FigureNormaliser()(doc).ents[0]._.value == 180000
+
+
+def test_a_number_inside_a_quoted_name_is_no_figure():
+    from zh_metrics.pipeline.rules import EntityShape
+
+    text = "开展“松剑6号”专项行动,破获“两卡”案件12起。"
+    spans = [
+        make_span(text.index("6号"), text.index("6号") + 2, "COUNT"),
+        make_span(text.index("12起"), text.index("12起") + 3, "COUNT"),
+    ]
+    doc = EntityShape()(task_to_doc(spacy.blank("zh").vocab, make_task(text, spans)))
+    assert [e.text for e in doc.ents] == ["12起"]

@@ -14,21 +14,37 @@ from .vocabulary import (
     BETWEEN_CHANGE_AND_VALUE,
     CAMPAIGN_END,
     DIRECTION_RE,
+    LIST_NUMBERING,
     MEASURE_ALTERNATIVES,
     NEW_LEVEL_AFTER,
     SENTENCE_PUNCT_IN_ENTITY,
     SHARE_OF_EARLIER_RE,
+    VALUE_LABELS,
     rate_context,
 )
 
 PERCENT_LIKE = re.compile(r"(?:%|％|百分点)$")
+# how far a quote may open before a figure, or close after it, for the figure to be inside it
+QUOTE_REACH = 10
 
 
 def keeps_shape(text: str, label: str) -> bool:
     """Whether an entity of this text and label can exist under the annotation rules."""
     if SENTENCE_PUNCT_IN_ENTITY.search(text):
         return False
+    if label in VALUE_LABELS:
+        return not LIST_NUMBERING.search(text)
     return label != "CAMPAIGN" or bool(CAMPAIGN_END.search(text))
+
+
+def in_quoted_name(text: str, start: int, end: int) -> bool:
+    """Whether a figure stands inside a quoted name (“松剑6号”, “三清三查”): numbers inside names
+    are no figures (docs/ANNOTATION.md)."""
+    opening = text.rfind("“", max(0, start - QUOTE_REACH), start)
+    if opening == -1 or "”" in text[opening:start]:
+        return False
+    closing = text.find("”", end, end + QUOTE_REACH)
+    return closing != -1 and "“" not in text[end:closing]
 
 
 def with_measure_alternatives(doc: Doc, text: str, ents: list[Span]) -> list[Span]:
@@ -51,14 +67,20 @@ def with_measure_alternatives(doc: Doc, text: str, ents: list[Span]) -> list[Spa
 
 
 class EntityShape:
-    """Drops predicted entities whose shape the annotation rules exclude, and joins a count to
-    the measure-word alternatives the model split off it."""
+    """Drops predicted entities whose shape the annotation rules exclude (a list's numbering taken
+    for a figure, a number inside a quoted name), and joins a count to the measure-word
+    alternatives the model split off it."""
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         text = doc_text(doc)  # slices of it: Span.text rebuilds the text from the tokens
         joined = with_measure_alternatives(doc, text, ents)
-        kept = [e for e in joined if keeps_shape(text[e.start_char : e.end_char], e.label_)]
+        kept = [
+            e
+            for e in joined
+            if keeps_shape(text[e.start_char : e.end_char], e.label_)
+            and not (e.label_ in VALUE_LABELS and in_quoted_name(text, e.start_char, e.end_char))
+        ]
         if kept != ents:
             doc.set_ents(kept, default="outside")
         return doc

@@ -162,6 +162,8 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 MAGNITUDES = {"万": 10**4, "亿": 10**8}
 DECIMAL_POINTS = ".点"
 NUMERAL_CHARS = "0123456789" + "".join(DIGIT_VALUES) + "".join(SMALL_UNITS) + "".join(MAGNITUDES) + DECIMAL_POINTS
+# the numbering of a list's points (⑴, ①, ⒈, ❶…): a span holding one is no figure (⑵畅通渠道)
+LIST_NUMBERING = re.compile("[\u2460-\u249b\u24eb-\u24ff\u2776-\u2793]")
 # a sign written before a number (同比增长-6.4%, 负百分之三)
 SIGNS = {"-": -1, "−": -1, "负": -1, "+": 1}
 # 三个亿: a measure word between the number and its magnitude
