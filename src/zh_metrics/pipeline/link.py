@@ -319,19 +319,18 @@ class ChangeLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         relations = []
-        if any(ent.label_ == "RATE" for ent in doc.ents):
-            pairs = list(rate_pairs(doc, self.max_back))
-            if pairs:
-                # one vectoriser call per document: it costs more than the scoring itself
-                scores = self._scores([row for _, _, rows in pairs for row in rows])
-                offset = 0
-                for rate, heads, _ in pairs:
-                    these = scores[offset : offset + len(heads)]
-                    offset += len(heads)
-                    best = int(np.argmax(these))
-                    if these[best] >= self.threshold:
-                        head = heads[best]
-                        relations.append((head.start_char, head.end_char, rate.start_char, rate.end_char))
+        pairs = list(rate_pairs(doc, self.max_back))  # none in a doc without a rate
+        if pairs:
+            # one scoring call per document
+            scores = self._scores([row for _, _, rows in pairs for row in rows])
+            offset = 0
+            for rate, heads, _ in pairs:
+                these = scores[offset : offset + len(heads)]
+                offset += len(heads)
+                best = int(np.argmax(these))
+                if these[best] >= self.threshold:
+                    head = heads[best]
+                    relations.append((head.start_char, head.end_char, rate.start_char, rate.end_char))
         doc._.relations = relations
         return doc
 

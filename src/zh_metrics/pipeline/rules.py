@@ -110,10 +110,13 @@ class LevelOrChange:
         text = doc_text(doc)
         # every rate or level, so that a list mixing multiples and percentages (分别上升1.2倍、
         # 2.6倍和48.5%) reaches back to the words before its first item
-        starts = {e.end_char: e.start_char for e in doc.ents if e.label_ in ("RATE", "PERCENT")}
+        found = doc.ents  # each access rebuilds the spans
+        starts = {e.end_char: e.start_char for e in found if e.label_ in ("RATE", "PERCENT")}
+        if not starts:
+            return doc
         ents = []
         changed = False
-        for ent in doc.ents:
+        for ent in found:
             if ent.label_ in ("RATE", "PERCENT") and PERCENT_LIKE.search(text, ent.start_char, ent.end_char):
                 label = "RATE" if is_change(rate_context(text, ent.start_char, starts)) else "PERCENT"
                 if label != ent.label_:
