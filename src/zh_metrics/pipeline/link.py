@@ -84,7 +84,7 @@ def in_aside(text: str, head: Span, rate: Span) -> bool:
 
 
 def names_a_ratio(subject: str) -> bool:
-    """Whether the rate's own subject is a ratio (不起诉率同比上升13.65%): it changes the level
+    """Whether the rate's own subject is a ratio (不起诉率同比上升2.4个百分点): it changes the level
     of that ratio, so only a percentage can be its figure; a count before it is not."""
     return subject.endswith(RATIO_WORDS)
 

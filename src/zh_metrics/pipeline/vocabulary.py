@@ -583,7 +583,7 @@ KNOWN_BODIES = (
 # what a known body's name may not run into: a class noun (人社部门), a person's title (部长), the
 # body's system of local offices (证监会系统, a name of its own) or an app (国家反诈中心APP)
 KNOWN_BODY_NOT_AFTER = re.compile(r"[门长A-Za-z]|系统|网站")
-# the provinces by their short names, which reports write alone (北京、天津、湖南等27个省区市)
+# the provinces by their short names, which reports write alone (北京、湖南等12个省区市)
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
     "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
