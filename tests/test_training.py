@@ -14,7 +14,7 @@ def test_tiny_training_run_loads_in_a_fresh_process(tiny_corpus, tiny_model):
     result = run("-c", code, str(model), cwd=tiny_corpus)
     assert (
         result.stdout.strip()
-        == "['tok2vec', 'ner', 'release_tensor', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
+        == "['tok2vec', 'ner', 'release_tensor', 'name_edges', 'known_bodies', 'entity_shape', 'level_or_change', 'figure_normaliser', 'change_linker'] ['202', '起'] 0"
     )
     scores = invoke("evaluate", str(tiny_corpus / "dev.jsonl"), "-m", str(model))
     assert "micro" in scores.stdout and "COUNT" in scores.stdout and "HAS_CHANGE" in scores.stdout
