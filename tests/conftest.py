@@ -74,12 +74,17 @@ def corpus_tasks() -> list[dict]:
     return [task for _, task in read_jsonl_lines(CORPUS / "train.jsonl")]
 
 
+def char_nlp() -> Language:
+    """A blank pipeline with the project's tokenizer (one token per character, digit runs kept)."""
+    return spacy.blank(
+        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
+    )
+
+
 def ruler_nlp(patterns: list[tuple[str, str]], corpus_tasks: list[dict]) -> Language:
     """The project's tokenizer, an entity ruler with `patterns` instead of the statistical
     NER, and the real name repairs, normaliser and linker (fitted on the corpus)."""
-    nlp = spacy.blank(
-        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
-    )
+    nlp = char_nlp()
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
     nlp.add_pipe("name_edges")

@@ -1,6 +1,7 @@
 import pytest
 import spacy
 
+from conftest import char_nlp
 from zh_metrics.corpus.jsonl import read_jsonl_lines
 from zh_metrics.corpus.markup import parse_markup_line, read_markup, to_markup
 from zh_metrics.corpus.tasks import (
@@ -94,9 +95,7 @@ def test_jsonl_doc_jsonl_round_trip_is_unchanged(corpus_tasks):
 
 
 def test_doc_uses_pipeline_tokens_when_given():
-    nlp = spacy.blank(
-        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
-    )
+    nlp = char_nlp()
     task = make_task("冻结资金2.03亿元", [make_span(4, 10, "MONEY")])
     doc = task_to_doc(nlp.vocab, task, tokenizer=nlp.tokenizer)
     assert [t.text for t in doc] == ["冻", "结", "资", "金", "2.03", "亿", "元"]

@@ -3,17 +3,15 @@ to where the annotation rules put them, `known_bodies` adds the central bodies t
 out. The entity ruler stands in for the tagger, so each case states exactly what was predicted."""
 
 import pytest
-import spacy
 from spacy.language import Language
 
+from conftest import char_nlp
 from zh_metrics.pipeline.names import KnownBodies, campaign_edges, organisation_edges
 from zh_metrics.pipeline.vocabulary import KNOWN_BODIES
 
 
 def predicted(spans: list[tuple[str, str]]) -> Language:
-    nlp = spacy.blank(
-        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
-    )
+    nlp = char_nlp()
     if spans:
         nlp.add_pipe("entity_ruler").add_patterns([{"label": label, "pattern": span} for label, span in spans])
     return nlp
@@ -126,9 +124,7 @@ def test_known_bodies_where_the_model_found_nothing():
 
 
 def test_known_bodies_take_a_list_from_the_config():
-    nlp = spacy.blank(
-        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
-    )
+    nlp = char_nlp()
     nlp.add_pipe("known_bodies")
     assert nlp.get_pipe("known_bodies").pattern.pattern == KnownBodies(KNOWN_BODIES).pattern.pattern
     assert [e.text for e in nlp("国务院印发通知").ents] == ["国务院"]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from spacy.training import Example
 
 import zh_metrics
+from conftest import char_nlp
 from zh_metrics.corpus.tasks import prediction_task, task_to_doc
 
 
@@ -15,9 +16,7 @@ from zh_metrics.corpus.tasks import prediction_task, task_to_doc
 def random_ner_pipeline(corpus_tasks):
     """The project's pipeline with an initialised but untrained NER: it marks arbitrary
     spans, which is what a fuzz test wants to feed the normaliser and the linker."""
-    nlp = spacy.blank(
-        "zh", config={"nlp": {"tokenizer": {"@tokenizers": "zh_metrics.CharTokenizer.v1", "keep_runs": True}}}
-    )
+    nlp = char_nlp()
     nlp.add_pipe("ner")
     nlp.add_pipe("figure_normaliser")
     nlp.add_pipe("change_linker")
