@@ -46,3 +46,29 @@ def test_other_ops_are_left_alone(tiny_model):
     finally:
         set_current_ops(previous)
     assert component_ops(nlp) == before
+
+
+def test_one_pass_layernorm_gives_thincs_result_and_trains_as_thinc():
+    from thinc.api import LayerNorm
+
+    from zh_metrics.pipeline.blas import one_pass_layernorm
+
+    X = numpy.random.default_rng(0).normal(2.0, 3.0, size=(40, 16)).astype("float32")
+    layer = LayerNorm(nI=16)
+    layer.initialize(X=X)
+    layer.set_param("G", numpy.linspace(0.5, 1.5, 16, dtype="float32"))
+    layer.set_param("b", numpy.linspace(-1, 1, 16, dtype="float32"))
+    expected = layer.predict(X)
+    fast, _ = one_pass_layernorm(layer, X.copy(), is_train=False)
+    numpy.testing.assert_allclose(fast, expected, rtol=1e-5, atol=1e-5)
+    trained, backprop = one_pass_layernorm(layer, X, is_train=True)  # thinc's own, with its backward
+    numpy.testing.assert_allclose(trained, expected, rtol=1e-6, atol=1e-6)
+    assert backprop(numpy.ones_like(X)).shape == X.shape
+
+
+def test_the_pipeline_normalises_in_one_pass(tiny_model):
+    from zh_metrics.pipeline.blas import one_pass_layernorm
+
+    nlp = spacy.load(tiny_model)
+    funcs = [node._func for node in nlp.get_pipe("tok2vec").model.walk() if node.name == "layernorm"]
+    assert funcs and all(f is one_pass_layernorm for f in funcs)
