@@ -325,6 +325,11 @@ def test_campaign_names_and_what_sets_them_going(nlp):
     assert rows(nlp, text)["176人"].campaign is None  # the year's end is a summary of the year
 
 
+def test_a_campaign_set_going_in_the_figures_sentence_beats_a_running_scope(nlp):
+    found = rows(nlp, "“清链”行动开展以来,全市破获案件202起;部署开展“净岸”行动,抓获176人。")
+    assert (found["202起"].campaign, found["176人"].campaign) == ("“清链”行动", "“净岸”行动")
+
+
 def test_campaign_scope_ends_at_another_campaign_and_a_scope_finds_its_type(nlp):
     text = "松川市公安局开展“清链”行动,破获案件202起。开展“净岸”“青禾”等行动,抓获176人。"
     assert rows(nlp, text)["176人"].campaign == "“净岸”“青禾”"  # their joint result

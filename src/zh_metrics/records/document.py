@@ -24,6 +24,7 @@ from .scope import (
     penalised,
     running_campaign,
     sentence_campaigns,
+    set_going_here,
     subject_organisations,
     wider_than_organisation,
 )
@@ -57,7 +58,11 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
         )
         for (ent, rate), period, indicator in zip(figures, governing, indicators):
             organisation = _organisation(text, i, ent.start_char, subjects, carried_org, indicator)
-            campaign = campaign_in(period, campaigns) or running_campaign(set_going, periods, campaigns, ent.start_char)
+            campaign = (
+                set_going_here(set_going, ent.start_char)
+                or campaign_in(period, campaigns)
+                or running_campaign(set_going, periods, campaigns, ent.start_char)
+            )
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None
             metric.organisation_start = _offset_from(organisation, offsets, i)

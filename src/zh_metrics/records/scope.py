@@ -223,6 +223,12 @@ def campaign_in(period: Period | None, campaigns: list[Name]) -> Name | None:
     return found[-1] if found else None
 
 
+def set_going_here(set_going: list[tuple[Name, int, int]], start: int) -> Name | None:
+    """The campaign set going earlier in the figure's own sentence (…;部署开展青禾“清源”专项打击,
+    查处案件40起): it is more specific than a campaign whose scope runs on from before."""
+    return next((name for name, at, sentence_end in reversed(set_going) if at < start <= sentence_end), None)
+
+
 def running_campaign(
     set_going: list[tuple[Name, int, int]], periods: list[Period], named: list[Name], start: int
 ) -> Name | None:
