@@ -16,6 +16,7 @@ from ..pipeline.vocabulary import (
     CAMPAIGN_TYPE_WORDS,
     CHANGE_VERB_RE,
     CLASS_NOUNS,
+    CLOSING_QUOTES,
     FIGURE_HEAD_LABELS,
     GENERIC_CAMPAIGN_MODIFIER,
     LABELS,
@@ -41,7 +42,6 @@ FIGURE_RE = re.compile(rf"(?<![0-9０-９.第])({NUM})({'|'.join(MEASURE_WORDS)}
 CAMPAIGN_TYPE_RE = re.compile("|".join(sorted(CAMPAIGN_TYPE_WORDS, key=len, reverse=True)))
 # where the words describing a campaign begin: after punctuation, quotes and brackets
 DESCRIPTION_BREAK = re.compile(r"[,，。；;：:、！!？?“”‘’《》()（）\s]")
-CLOSING_QUOTES = "”’」』"
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,17 @@ from .vocabulary import (
     CAMPAIGN_VERBS,
     CLASS_NOUNS,
     CLOSE_BRACKETS,
+    CLOSING_QUOTES,
     EACH_BEFORE,
     GENERIC_CAMPAIGN,
     GENERIC_CAMPAIGN_MODIFIER,
+    HAN_RE,
     KNOWN_BODIES,
     KNOWN_BODY_NOT_AFTER,
     NAME_FOLLOWER,
     NOT_CAMPAIGN_START,
     OPEN_BRACKETS,
+    OPENING_QUOTES,
     ORG_BODY_END,
     ORG_END_NOT_NAME,
     ORG_HEAD_NOUNS,
@@ -44,8 +47,6 @@ from .vocabulary import (
     TIME_EXPRESSION,
 )
 
-OPENING_QUOTES = "“「『"
-CLOSING_QUOTES = "”」』"
 # how far a cut campaign name may run back to its verb or scope word, and a quoted name on
 # to its closing quote
 CAMPAIGN_LEAD_REACH = 12
@@ -170,7 +171,7 @@ def campaign_edges(text: str, start: int, end: int, low: int, high: int) -> tupl
 
 
 def _is_han(char: str) -> bool:
-    return len(char) == 1 and "\u4e00" <= char <= "\u9fff"
+    return HAN_RE.fullmatch(char) is not None
 
 
 def _quoted_name_end(text: str, close: int, high: int) -> int:

@@ -13,10 +13,12 @@ from .tokenizer import doc_text
 from .vocabulary import (
     BETWEEN_CHANGE_AND_VALUE,
     CAMPAIGN_END,
+    CLOSING_QUOTES,
     DIRECTION_RE,
     LIST_NUMBERING,
     MEASURE_ALTERNATIVES,
     NEW_LEVEL_AFTER,
+    OPENING_QUOTES,
     SENTENCE_PUNCT_IN_ENTITY,
     SHARE_OF_EARLIER_RE,
     VALUE_LABELS,
@@ -25,7 +27,7 @@ from .vocabulary import (
 
 PERCENT_LIKE = re.compile(r"(?:%|％|百分点)$")
 # how far a quote may open before a figure, or close after it, for the figure to be inside it
-QUOTE_REACH = 10
+QUOTE_AROUND_FIGURE = 10
 
 
 def keeps_shape(text: str, label: str) -> bool:
@@ -40,11 +42,13 @@ def keeps_shape(text: str, label: str) -> bool:
 def in_quoted_name(text: str, start: int, end: int) -> bool:
     """Whether a figure stands inside a quoted name (“松剑6号”, “三清三查”): numbers inside names
     are no figures (docs/ANNOTATION.md)."""
-    opening = text.rfind("“", max(0, start - QUOTE_REACH), start)
-    if opening == -1 or "”" in text[opening:start]:
+    before = text[max(0, start - QUOTE_AROUND_FIGURE) : start]
+    opening = max(before.rfind(quote) for quote in OPENING_QUOTES)
+    if opening == -1 or any(quote in before[opening:] for quote in CLOSING_QUOTES):
         return False
-    closing = text.find("”", end, end + QUOTE_REACH)
-    return closing != -1 and "“" not in text[end:closing]
+    after = text[end : end + QUOTE_AROUND_FIGURE]
+    closing = min((i for i in map(after.find, CLOSING_QUOTES) if i != -1), default=-1)
+    return closing != -1 and not any(quote in after[:closing] for quote in OPENING_QUOTES)
 
 
 def with_measure_alternatives(doc: Doc, text: str, ents: list[Span]) -> list[Span]:

@@ -238,6 +238,9 @@ CAMPAIGN_TYPE_WORDS = (
     "统一行动", "会战", "战役", "保卫战",
 )  # fmt: skip
 # the type words that join a quoted name written right before them ([“清源”专项行动], but [“清源”]宣传活动)
+# quotation marks, each opening one at the place of its closing one (“清链”, 「清链」, ‘清链’)
+OPENING_QUOTES = "“「『‘"
+CLOSING_QUOTES = "”」』’"
 QUOTED_NAME_TYPE_WORDS = ("专案", "行动", "专项行动", "专项整治", "宣传月", "攻坚战", "战役", "会战")
 # a campaign written without quotes ends with a type word or one of these wider endings
 CAMPAIGN_END = re.compile(
