@@ -58,8 +58,8 @@ def main() -> None:
     joined = read_record_gold(args.texts, args.records)
     ours = theirs = total = 0
     periods: set[str] = set()
-    for (text, date, gold), doc in zip(joined, nlp.pipe(text for text, _, _ in joined)):
-        for row, record in zip(compare_records(gold, extract_document([doc], date=date)), gold):
+    for (text, meta, gold), doc in zip(joined, nlp.pipe(paragraph.text for paragraph in joined)):
+        for row, record in zip(compare_records(gold, extract_document([doc], date=meta.get("date"))), gold):
             total += 1
             right = record.get("period")
             ours += row["found"] and row["period"][1] == right

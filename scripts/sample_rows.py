@@ -2,8 +2,10 @@
 
     python scripts/sample_rows.py MODEL ../shared/data/dev.jsonl --rows 150 --output rows.md
 
-Draws `--rows` rows at random (fixed seed) from those that carry an organisation or a
-campaign, and writes each as Markdown: the paragraph with the figure in 【】 and the names the
+Each line is one document, or with `--documents-by url` lines next to each other from the
+same page are one (scopes run on between their paragraphs; `--several` keeps only the rows of
+such documents, all of them, named or not). Draws `--rows` rows at random (fixed seed) from
+those that carry an organisation or a campaign, and writes each as Markdown: the paragraph with the figure in 【】 and the names the
 row gives in 〖〗, then the row's indicator, period, organisation and campaign with boxes for
 the judge ("right", "wrong", or "should be empty"). The counts of rows that carry each are
 printed first, so precision can be set beside how many rows carry a name.
@@ -26,7 +28,8 @@ from spacy.tokens import Doc
 
 from zh_metrics.corpus.jsonl import read_jsonl_lines
 from zh_metrics.files import write_atomic
-from zh_metrics.records import Metric, extract_document, mention_end
+from zh_metrics.measure.records import group_lines
+from zh_metrics.records import Metric, mention_end, metrics_by_paragraph
 
 GIVEN_GUIDE = [
     "Right: the text ties the name to the figure (the body whose result it is or that reports",
@@ -45,11 +48,13 @@ LEFT_OUT_GUIDE = [
 
 @dataclass
 class Row:
-    """A row to judge: its line in the input, the paragraph, the metric and the ORG and
-    CAMPAIGN names the pipeline found before the figure, by label."""
+    """A row to judge: its line in the input, its document's paragraphs and which one is its
+    own, the metric and the ORG and CAMPAIGN names the pipeline found before the figure in its
+    paragraph, by label."""
 
     line: int
-    text: str
+    document: list[str]
+    paragraph: int
     metric: Metric
     before: dict[str, list[tuple[str, int]]]
 
@@ -61,6 +66,11 @@ class Row:
             (self.metric.organisation is None and self.before.get("ORG"))
             or (self.metric.campaign is None and self.before.get("CAMPAIGN"))
         )
+
+
+def quoted(paragraph: str) -> str:
+    """A paragraph as a Markdown quote, every line of it, and an empty quoted line after it."""
+    return "\n".join(f"> {line}" for line in paragraph.splitlines()) + "\n>"
 
 
 def names_before(doc: Doc, metric: Metric) -> dict[str, list[tuple[str, int]]]:
@@ -95,14 +105,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", help="Write the Markdown here instead of standard output")
     parser.add_argument("--empty", action="store_true", help="Draw rows left without a name the paragraph has")
+    parser.add_argument(
+        "--documents-by", help="A `meta` field (e.g. url): lines next to each other that share it are one document"
+    )
+    parser.add_argument("--several", action="store_true", help="Draw only rows of documents of several paragraphs")
     args = parser.parse_args()
     nlp = spacy.load(args.model)
     tasks = [task for _, task in read_jsonl_lines(args.texts)]
+    metas = [task.get("meta") or {} for task in tasks]
+    docs = list(nlp.pipe(task["text"] for task in tasks))
     rows: list[Row] = []
-    for line, (task, doc) in enumerate(zip(tasks, nlp.pipe(t["text"] for t in tasks)), 1):
-        for metric in extract_document([doc], date=(task.get("meta") or {}).get("date")):
-            rows.append(Row(line, task["text"], metric, names_before(doc, metric)))
-    drawn = [row for row in rows if row.left_out()] if args.empty else [row for row in rows if row.named()]
+    for lines_of in group_lines(metas, args.documents_by):
+        document = [tasks[i]["text"] for i in lines_of]
+        for at, metric in metrics_by_paragraph([docs[i] for i in lines_of], date=metas[lines_of[0]].get("date")):
+            line = lines_of[at]
+            rows.append(Row(line + 1, document, at, metric, names_before(docs[line], metric)))
+    if args.several:
+        rows = [row for row in rows if len(row.document) > 1]
+    drawn = (
+        [row for row in rows if row.left_out()] if args.empty else [row for row in rows if row.named() or args.several]
+    )
     sample = sorted(random.Random(args.seed).sample(drawn, min(args.rows, len(drawn))), key=lambda r: r.line)
     lines = [
         f"# {len(sample)} rows to judge ({args.texts}, {args.model})",
@@ -118,8 +140,10 @@ def main() -> None:
             "",
             f"## {number}. line {row.line}: {metric.text}",
             "",
-            f"> {marked(row.text, metric, row.before if args.empty else {})}",
-            "",
+            *(
+                quoted(marked(text, metric, row.before if args.empty else {}) if at == row.paragraph else text)
+                for at, text in enumerate(row.document)
+            ),
             f"- indicator: {metric.indicator or '-'}; period: {metric.period or '-'}",
         ]
         if args.empty:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 import spacy
@@ -317,3 +318,33 @@ def test_evaluate_records_scores_exact_and_character_f1(ruler_pipeline, tmp_path
     assert bad.exit_code == 1 and f"{records}:1: text:" in bad.stderr
     missing = invoke("evaluate-records", str(tmp_path / "no.jsonl"), str(records), "--skip-missing")
     assert missing.exit_code == 0 and "not found, skipped" in missing.stdout
+
+
+def test_evaluate_records_joins_the_paragraphs_of_one_page_into_a_document(ruler_pipeline, tmp_path):
+    """With --documents-by, lines from the same page are one document: a period set in the
+    first paragraph scopes the second's figures, and those documents are scored on their own."""
+    from zh_metrics.measure.records import evaluate_records
+
+    first, second, other = "今年以来,破获案件202起。", "抓获犯罪嫌疑人176人。", "抓获犯罪嫌疑人176人。"
+    pages = [(first, "page-a", "今年以来"), (second, "page-a", "今年以来"), (other, "page-b", None)]
+    texts, records = tmp_path / "dev.jsonl", tmp_path / "dev_records.jsonl"
+    texts.write_text(
+        "".join(json.dumps({"text": t, "meta": {"url": u}}, ensure_ascii=False) + "\n" for t, u, _ in pages),
+        encoding="utf8",
+    )
+    gold_lines = []
+    for text, _, period in pages:
+        figure = re.search(r"\d+[起人]", text)
+        assert figure is not None
+        record = {"figure": figure.group(), "start": figure.start(), "end": figure.end(), "period": period}
+        gold_lines.append(json.dumps({"text": text, "records": [record]}, ensure_ascii=False) + "\n")
+    records.write_text("".join(gold_lines), encoding="utf8")
+    nlp = zh_metrics.load(ruler_pipeline)
+    apart = evaluate_records(nlp, texts, records)
+    joined = evaluate_records(nlp, texts, records, documents_by="url")
+    assert (apart["documents"], apart["period_exact"], "several" in apart) == (3, pytest.approx(2 / 3), False)
+    assert (joined["documents"], joined["period_exact"]) == (2, 1.0)
+    assert (joined["several"]["documents"], joined["several"]["figures"]) == (1, 2)
+    shown = invoke("evaluate-records", "-m", str(ruler_pipeline), str(texts), str(records), "--documents-by", "url")
+    assert shown.exit_code == 0 and "3 gold figures in 2 documents" in shown.stdout
+    assert "in the 1 documents of several paragraphs (2 gold figures" in shown.stdout

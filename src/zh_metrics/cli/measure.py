@@ -175,6 +175,11 @@ def evaluate_records_command(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the scores and every differing row here as JSON"
     ),
+    documents_by: str | None = typer.Option(
+        None,
+        "--documents-by",
+        help="A `meta` field (e.g. url): lines next to each other that share it are one document's paragraphs",
+    ),
 ) -> None:
     """Indicator and period of the records against record gold: exact and character F1."""
     import srsly
@@ -190,7 +195,7 @@ def evaluate_records_command(
         fail(f"{missing[0]}: not found")
     nlp = load_model(model)
     with reporting_bad_input():
-        result = evaluate_records(nlp, texts, records)
+        result = evaluate_records(nlp, texts, records, documents_by)
     typer.echo(format_record_scores(result))
     if output is not None:
         write_atomic(output, srsly.json_dumps(result, indent=2))

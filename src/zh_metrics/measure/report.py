@@ -173,7 +173,8 @@ def _score_rows(paragraphs: list[ParagraphScore], docs: list[Any], gold: GoldSet
             raise
         return "the records scorer (`zh_metrics.measure.records`, issue 19) is not installed here"
     joined = read_record_gold(gold.path, gold.records)
-    for paragraph, doc, (_, _, records) in zip(paragraphs, docs, joined):
+    for paragraph, doc, gold_paragraph in zip(paragraphs, docs, joined):
+        records = gold_paragraph.records
         add_rows(paragraph, records, compare_records(records, extract_document([doc])))
     return None
 
