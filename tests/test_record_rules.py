@@ -111,6 +111,9 @@ def test_listed_rates_take_the_listed_indicators_in_order(nlp):
         # a byline's date is no period; the meeting's date neither
         ("松川日报松川7月1日电 今年上半年,破获案件202起。", "202起", "今年上半年", "2025-01-01", "2025-06-30"),
         ("7月10日,松川市公安局召开新闻发布会,通报破获案件202起。", "202起", None, None, None),
+        # a byline's 电 stands alone; 电信… after a period is the indicator's first word
+        ("松川日报松川7月1日电(记者王某)破获案件202起。", "202起", None, None, None),
+        ("今年第一季度电信诈骗案件同比下降12.5%。", "12.5%", "今年第一季度", "2025-01-01", "2025-03-31"),
         # 全年 after a year names the same period
         ("2024年,全年破获案件202起。", "202起", "2024年", "2024-01-01", "2024-12-31"),
         # an event scope is a period too
@@ -134,6 +137,11 @@ def test_a_part_of_the_period_scopes_its_sentence_only(nlp):
     found = rows(nlp, "今年上半年,受理案件5200件。其中,第二季度受理案件2600件。结案4800件。")
     assert [found[f].period for f in ("5200件", "2600件", "4800件")] == ["今年上半年", "第二季度", "今年上半年"]
     assert (found["2600件"].period_start, found["2600件"].period_end) == ("2025-04-01", "2025-06-30")
+
+
+def test_the_time_of_cases_a_review_found_scopes_its_sentence_only(nlp):
+    found = rows(nlp, "截至目前,全市共破获案件202起;排查出近五年来积压案件318起,已破获35起;冻结资金3.2亿元。")
+    assert [found[f].period for f in ("202起", "318起", "35起", "3.2亿元")] == ["截至目前", "近五年来", "近五年来", "截至目前"]
 
 
 def test_without_a_date_relative_periods_keep_their_text_only(nlp):

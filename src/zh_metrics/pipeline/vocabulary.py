@@ -433,8 +433,11 @@ TIME_EXPRESSION = re.compile(
     rf"|(?:自从|自|从)?\s*{_RANGE}\s*(?:以来(?:至{_RANGE}|至今)?|来|开始|起|至今|期间|以后|后|前|内|间|全年)?"
     rf"|{_SPAN_BACK}|{_SPAN_RECENT}|{_NOW})"
 )
-# an expression followed by these dates a byline (新华社某地3月1日电) or a meeting, not a period
-NOT_PERIOD_AFTER = re.compile(r"^(?:\s*(?:电|消息|讯|报道|发布)|[^。;；!！?？\n]{0,24}?(?:召开|举行|举办|发布会))")
+# an expression followed by these dates a byline (新华社某地3月1日电 (记者…)) or a meeting, not a
+# period; the byline's 电 stands alone (今年第一季度电信诈骗… is a period and its indicator)
+NOT_PERIOD_AFTER = re.compile(
+    r"^(?:\s*(?:电(?=$|[\s(（【〔,，:：]|记者|通讯员)|消息|讯|报道|发布)|[^。;；!！?？\n]{0,24}?(?:召开|举行|举办|发布会))"
+)
 # the words that close an event scope (“清链”行动开展以来, 行动期间)
 SCOPE_END = re.compile(r"以来|期间")
 # what stands before an event scope but is not part of it: fillers and who acts (全市公安机关)
@@ -454,6 +457,9 @@ BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$"
 BASE_PERIOD = re.compile(r"同期")
 # a part of the period in scope (其中,第二季度…) scopes its own sentence only
 PART_BEFORE = re.compile(r"其中\s*[,，]?\s*$")
+# a time expression in the object of a review (梳理出近五年来…案件75起,已破获37起;…) says which
+# cases were found, not the time of the work: it scopes its own sentence only
+OBJECT_PERIOD_BEFORE = re.compile(r"(?:梳理|排查|摸排|清理|清查|核查|起底|筛查|倒查)(?:出|了)?\s*$")
 # words that name the period already in scope rather than a new one (2021年,全年共…; 目前已…)
 WEAK_PERIODS = ("全年", "目前", "当前", "现在", "期间")
 # 期间 closes an event scope only after an event: a campaign, a holiday, a meeting

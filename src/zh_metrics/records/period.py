@@ -26,6 +26,7 @@ from ..pipeline.vocabulary import (
     EVENT_WORDS,
     LIST_GLUE,
     NOT_PERIOD_AFTER,
+    OBJECT_PERIOD_BEFORE,
     PART_BEFORE,
     SCOPE_END,
     SCOPE_IN,
@@ -40,7 +41,8 @@ from ..pipeline.vocabulary import (
 @dataclass(frozen=True)
 class Period:
     """A time expression found in a paragraph. `reach` is how far it scopes: "on" (until
-    another takes over), "clause" (a comparison base) or "sentence" (a part: 其中,第二季度…)."""
+    another takes over), "clause" (a comparison base) or "sentence" (a part: 其中,第二季度…;
+    the time of the cases a review found: 梳理出近五年来…案件)."""
 
     text: str
     start: int
@@ -65,7 +67,7 @@ def find_periods(doc: Doc, text: str, paragraph: int = 0) -> list[Period]:
         after_base = found and found[-1].reach == "clause" and LIST_GLUE.fullmatch(text[found[-1].end : start])
         if BASE_BEFORE.search(lead) or BASE_PERIOD.search(match.group()) or after_base:
             reach = "clause"
-        elif PART_BEFORE.search(sentence_lead):
+        elif PART_BEFORE.search(sentence_lead) or OBJECT_PERIOD_BEFORE.search(lead):
             reach = "sentence"
         else:
             reach = "on"
