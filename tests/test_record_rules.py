@@ -333,6 +333,17 @@ def test_campaign_names_and_what_sets_them_going(nlp):
     assert rows(nlp, text)["176人"].campaign is None  # the year's end is a summary of the year
 
 
+def test_a_release_about_a_campaign_ties_the_figures_that_follow_it(nlp):
+    release = "松川市公安局召开“清链”行动新闻发布会。记者从会上获悉,今年以来,全市破获案件202起,抓获176人。"
+    assert [rows(nlp, release)[f].campaign for f in ("202起", "176人")] == ["“清链”行动", "“清链”行动"]
+    # set going in an earlier sentence, a campaign gives way to a calendar period
+    assert rows(nlp, "松川市公安局开展“清链”行动。今年以来,全市破获案件202起。")["202起"].campaign is None
+    # a release about another campaign ends it
+    later = release + "松川市公安局召开“净岸”行动新闻发布会,通报破获案件35起。"
+    assert rows(nlp, later)["35起"].campaign == "“净岸”行动"
+    assert rows(nlp, "今年,松川警方全面展开“净岸”行动各项工作,破获案件35起。")["35起"].campaign == "“净岸”行动"
+
+
 def test_a_campaign_set_going_in_the_figures_sentence_beats_a_running_scope(nlp):
     found = rows(nlp, "“清链”行动开展以来,全市破获案件202起;部署开展“净岸”行动,抓获176人。")
     assert (found["202起"].campaign, found["176人"].campaign) == ("“清链”行动", "“净岸”行动")

@@ -482,7 +482,7 @@ SUBJECT_LEAD = re.compile(
 SUPERVISOR_AFTER = re.compile(r"^(?:的)?(?:统一)?(?:部署|指导|指挥|督办|督导|牵头|要求|领导|授权|委托|挂牌)")
 # a campaign is the work the figures come from when it is what the clause sets going
 CAMPAIGN_VERBS = re.compile(
-    r"(?:开展|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*"
+    r"(?:开展|展开|推进|组织|部署|实施|发起|启动|打响|深化|通过|依托|借助|结合|利用)\s*(?:了|的|为期\S{1,4}的|新一轮|全市|全省|全国|集中|专项)*"
 )
 # where a campaign's name may start: after its verb, 在 or 的; a name the model cut inside
 # (开展打击制|售假币专项行动) runs back to there over the characters between (not after a body or
@@ -491,6 +491,9 @@ CAMPAIGN_NAME_BOUNDARY = re.compile(rf"{CAMPAIGN_VERBS.pattern}|在|的")
 # a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
 # figures of that sentence are its results
 CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
+# a release about a campaign (召开“净网2022”专项行动新闻发布会, “清链”行动成果通报会): the figures
+# of the paragraph that follow are its results, whatever calendar period they give
+CAMPAIGN_RELEASE_AFTER = re.compile(r"(?:工作|开展)?(?:情况|成效|战果|成果)?(?:新闻)?(?:发布会|通报会|通气会)")
 # an event scope that names a campaign by its type only (行动开展以来), or only points back to
 # it (期间), refers to the last one named
 CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|攻坚|^其间$|^期间$")

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from ..pipeline.names import is_generic_campaign
 from ..pipeline.vocabulary import (
     CALENDAR_PERIOD,
+    CAMPAIGN_RELEASE_AFTER,
     CAMPAIGN_RESULTS_AFTER,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
@@ -58,9 +59,10 @@ from .period import Period, clause_start, sentence_start
 @dataclass(frozen=True)
 class Name:
     """An organisation or campaign mentioned at `start` of paragraph `paragraph`. `reach` is
-    how far it scopes, like a period's: "on" (later sentences and paragraphs) or "sentence"
+    how far it scopes, like a period's: "on" (later sentences and paragraphs), "sentence"
     (据松川市公安局统计,…, 其中,青禾县公安局… and a body making rules speak for their own
-    sentence only)."""
+    sentence only) or, for a campaign, "release" (the release is about it: 召开“清链”行动新闻
+    发布会。…; a calendar period does not end it, another campaign does)."""
 
     text: str
     paragraph: int
@@ -167,6 +169,9 @@ def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tup
         lead = text[clause : name.start]
         if CAUSE_LEAD.search(lead) or any(clause <= other.start < name.start for other in campaigns):
             continue  # a cause, or a later one of several the clause names: the first speaks for them
+        if CAMPAIGN_RELEASE_AFTER.match(text, name.end):
+            found.append((replace(name, reach="release"), name.start, _sentence_end(text, name.end)))
+            continue
         results = CAMPAIGN_RESULTS_AFTER.match(text, name.end)
         if results or CAMPAIGN_VERBS.search(lead) or SUBJECT_LEAD.match(TIME_EXPRESSION.sub("", lead)):
             found.append((name, name.start, _sentence_end(text, name.end)))
@@ -244,7 +249,9 @@ def running_campaign(
         if name.reach == "sentence":
             return None
         taken_over = any(
-            sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text) for p in periods
+            sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text)
+            for p in periods
+            if name.reach != "release"
         ) or any(
             other.paragraph == name.paragraph and sentence_end <= other.start < start and other.text != name.text
             for other in named
