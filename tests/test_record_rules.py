@@ -77,6 +77,9 @@ def rows(nlp, *paragraphs, date=DATE):
         ("青禾县公安局共破获涉网案件35起,抓获犯罪嫌疑人48名。", "48名", "抓获犯罪嫌疑人"),
         ("按照省公安厅部署,市公安局冻结资金3.2亿元。", "3.2亿元", "冻结资金"),
         ("松川市市场监管局对青禾食品公司罚款20万元。", "20万元", "罚款"),
+        # a class of bodies at the head acts: 边检机关, 税务局
+        ("今年以来,全省边检机关查获偷渡人员176人。", "176人", "查获偷渡人员"),
+        ("各地税务局共查处骗税企业27个。", "27个", "查处骗税企业"),
         # a list of things counted together stays whole
         ("冻结银行卡、支付账户1200个。", "1200个", "冻结银行卡、支付账户"),
         # the frame of the figure before (10万元以上的) is not part of the next one's name
