@@ -80,6 +80,10 @@ def rows(nlp, *paragraphs, date=DATE):
         # a class of bodies at the head acts: 边检机关, 税务局
         ("今年以来,全省边检机关查获偷渡人员176人。", "176人", "查获偷渡人员"),
         ("各地税务局共查处骗税企业27个。", "27个", "查处骗税企业"),
+        # a province's short name, 各类 and 已 are no part of what is counted
+        ("湖南刑事警情同比下降12.5%。", "12.5%", "刑事警情"),
+        ("其中,各类枪支27个。", "27个", "枪支"),
+        ("青禾县公安局抓获犯罪嫌疑人已达176人。", "176人", "抓获犯罪嫌疑人"),
         # a list of things counted together stays whole
         ("冻结银行卡、支付账户1200个。", "1200个", "冻结银行卡、支付账户"),
         # the frame of the figure before (10万元以上的) is not part of the next one's name

@@ -307,6 +307,13 @@ MEDIA_AFTER = re.compile(r"^\s*(?:报道|消息|客户端)")
 # subject like a time word
 DATELINE_REST = re.compile(r"^[^,，。;；]{0,16}?(?:电|讯|消息)")
 
+# the provinces by their short names, which reports write alone (北京、湖南等12个省区市)
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
+)  # fmt: skip
+
 # ---------------------------------------------------------------------------
 # Indicators: the words before a figure that are not what it counts
 
@@ -314,13 +321,14 @@ LEADING_FILLERS = re.compile(
     r"^(?:[、和及与]|以及|其中|同时|此外|另外|另|全年|今年以来|截至目前|目前|期间|同期|全市|全省|全区|全县|全国|我市|我省|共计|共|累计|合计|总计"
     r"|并|还|已经|已|现已|均|分别|成功|有效|精准|先后|依法|集中|含|包括|又|再|也|因|能|广泛|完成|带动|通过|配合|协助"
     r"|为[\u4e00-\u9fff]{1,5}?(?=挽回|追回|讨回|发放|减少|避免)|在[^,，。]{1,10}?中(?=[\u4e00-\u9fff]{2})"
-    r"|我国|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{2,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2})))+"
+    r"|我国|[^,，、。]{0,12}等地|(?:[\u4e00-\u9fff]{2,3}(?:省|自治区|市|县|区|州)(?=[\u4e00-\u9fff]{2}))"
+    rf"|各类|(?:{_alternation(PROVINCES)})(?=[\u4e00-\u9fff]{{2}}))+"
 )
 # the frame around a preceding entity (在“断卡”行动中破获…, 30万元以上的案件)
 AFTER_ENTITY_FRAME = re.compile(r"^(?:开展以来|实施以来|启动以来|开展期间|期间|以来|中|(?:以上|以下|左右)?的?)")
 TRAILING_FILLERS = re.compile(
     r"(?:人民币|分别为|分别是|分别|约为|约|将近|接近|近|逾|超过|超|达到|达|共计|共|累计|合计|为(?<![行作认成因]为)|是|有|占到|占|等|和|(?<!涉)及"
-    r"|保持在|保持|高出|低于|高于|的|均"
+    r"|保持在|保持|高出|低于|高于|的|均|已经|已"
     r"|(?:同比|环比)(?:又|再|均|分别)?|(?:相比|较|比|与|由)(?:去年|上年|前年|上月|今年)?(?:同期)?(?:相比)?"
     rf"|(?:{_alternation(UP_VERBS + DOWN_VERBS)})(?:到|至)?|了)+$"
 )
@@ -596,12 +604,6 @@ KNOWN_BODIES = (
 # what a known body's name may not run into: a class noun (人社部门), a person's title (部长), the
 # body's system of local offices (证监会系统, a name of its own) or an app (国家反诈中心APP)
 KNOWN_BODY_NOT_AFTER = re.compile(r"[门长A-Za-z]|系统|网站")
-# the provinces by their short names, which reports write alone (北京、湖南等12个省区市)
-PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
-    "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
-    "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)  # fmt: skip
 # a place alone is no organisation (松川市, 青禾县, 中国, 湖南), nor a province with the first
 # characters of the next words (湖南省扎|实推进, 湖南共侦|办)
 PLACE_ONLY = re.compile(
