@@ -557,6 +557,9 @@ PART_LEAD = re.compile(r"其中")
 PROVINCE = re.compile(r"([\u4e00-\u9fff]{2})(?<![全我各本该外跨])(?:省|自治区)")
 # a campaign in a clause of cause (随着“清链”行动深入推进,…) is no scope of the figures after it
 CAUSE_LEAD = re.compile(r"随着|由于|得益于|受益于|经过|在[^,，。]{0,10}推动下")
+# nor is one that drives a change (“清链”行动带动全市诈骗发案下降…): the change is credited to it,
+# not counted as its result
+CAUSE_AFTER = re.compile(r"(?:的)?(?:深入)?(?:开展|推进|实施)?(?:有力|有效)?(?:带动|推动|促进|促使|助推|倒逼)")
 # a type word alone or with generic modifiers names no campaign (专项整治行动, 集中统一行动)
 GENERIC_CAMPAIGN = re.compile(
     r"^(?:集中|统一|专项|联合|系列|全省|全市|全国)*(?:整治|打击)?(?:行动|整治|宣传月|检查|专案)$"

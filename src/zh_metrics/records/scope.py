@@ -21,6 +21,7 @@ from ..pipeline.vocabulary import (
     CAMPAIGN_RESULTS_AFTER,
     CAMPAIGN_TYPE_IN_SCOPE,
     CAMPAIGN_VERBS,
+    CAUSE_AFTER,
     CAUSE_LEAD,
     COMPANY_END,
     DATELINE_REST,
@@ -167,7 +168,8 @@ def sentence_campaigns(text: str, paragraph: int, named: list[Name]) -> list[tup
     for name in campaigns:
         clause = clause_start(text, name.start)
         lead = text[clause : name.start]
-        if CAUSE_LEAD.search(lead) or any(clause <= other.start < name.start for other in campaigns):
+        cause = CAUSE_LEAD.search(lead) or CAUSE_AFTER.match(text, name.end)
+        if cause or any(clause <= other.start < name.start for other in campaigns):
             continue  # a cause, or a later one of several the clause names: the first speaks for them
         if CAMPAIGN_RELEASE_AFTER.match(text, name.end):
             found.append((replace(name, reach="release"), name.start, _sentence_end(text, name.end)))
