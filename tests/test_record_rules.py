@@ -344,7 +344,7 @@ def test_campaign_names_and_what_sets_them_going(nlp):
 
 
 def test_a_release_about_a_campaign_ties_the_figures_that_follow_it(nlp):
-    release = "松川市公安局召开“清链”行动新闻发布会。记者从会上获悉,今年以来,全市破获案件202起,抓获176人。"
+    release = "松川市公安局召开“清链”行动新闻发布会。据通报,今年以来,全市破获案件202起,抓获176人。"
     assert [rows(nlp, release)[f].campaign for f in ("202起", "176人")] == ["“清链”行动", "“清链”行动"]
     # set going in an earlier sentence, a campaign gives way to a calendar period
     assert rows(nlp, "松川市公安局开展“清链”行动。今年以来,全市破获案件202起。")["202起"].campaign is None

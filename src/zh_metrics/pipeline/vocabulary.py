@@ -500,7 +500,7 @@ CAMPAIGN_NAME_BOUNDARY = re.compile(rf"{CAMPAIGN_VERBS.pattern}|在|的")
 # a campaign whose sentence goes on to its results (松川市“清链”行动取得明显成效,破获…): the
 # figures of that sentence are its results
 CAMPAIGN_RESULTS_AFTER = re.compile(r"(?:开展以来|以来|期间)?\s*(?:已经|已|均)?(?:取得|战果|成效|成果)")
-# a release about a campaign (召开“净网2022”专项行动新闻发布会, “清链”行动成果通报会): the figures
+# a release about a campaign (召开“清链”行动新闻发布会, “净岸”行动成果通报会): the figures
 # of the paragraph that follow are its results, whatever calendar period they give
 CAMPAIGN_RELEASE_AFTER = re.compile(r"(?:工作|开展)?(?:情况|成效|战果|成果)?(?:新闻)?(?:发布会|通报会|通气会)")
 # an event scope that names a campaign by its type only (行动开展以来), or only points back to
