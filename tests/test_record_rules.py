@@ -231,6 +231,13 @@ def test_campaign_only_where_the_text_ties_it(nlp):
     assert found["3.2亿元"].campaign is None  # a calendar period leaves it: a year's total
     listed = rows(nlp, "2024年,全国公安机关开展“清链”“净岸”等专项行动,破获案件3000余起。")["3000余起"]
     assert (listed.campaign, listed.organisation) == ("“清链”“净岸”", None)  # their joint result
+    # the items of a list under their own quoted names: the campaign before is not theirs, and a
+    # number inside a quoted name is no date
+    listed = rows(nlp, "截至9月底,松川市公安局开展“清链”行动,破获案件202起;“青禾4号”专案破获案件35起。")
+    assert (listed["35起"].campaign, listed["35起"].period) == (None, "截至9月底")
+    # a period opening a new line: the text has moved on from the campaign
+    moved = rows(nlp, "松川市公安局开展“清链”行动,破获案件202起。\n9月1日至10月31日,全市破获案件35起。")
+    assert (moved["202起"].campaign, moved["35起"].campaign) == ("“清链”行动", None)
     # a campaign that drives a change is credited with it: the change is no result of it
     assert rows(nlp, "“清链”行动带动全市诈骗发案同比下降12.5%。")["12.5%"].campaign is None
 

@@ -61,7 +61,7 @@ def metrics_by_paragraph(docs: list[Doc], date: str | datetime.date | None = Non
             campaign = (
                 set_going_here(set_going, ent.start_char)
                 or campaign_in(period, campaigns)
-                or running_campaign(set_going, periods, campaigns, ent.start_char)
+                or running_campaign(text, set_going, periods, campaigns, ent.start_char)
             )
             metric = _metric(text, ent, rate, indicator, period, day)
             metric.organisation = fullest(organisation.text, org_names) if organisation else None

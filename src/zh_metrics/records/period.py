@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ..pipeline.normalise import NormaliseError, parse_number
+from ..pipeline.rules import in_quoted_name
 from ..pipeline.vocabulary import (
     BASE_BEFORE,
     BASE_PERIOD,
@@ -53,14 +54,18 @@ class Period:
 
 def find_periods(doc: Doc, text: str, paragraph: int = 0) -> list[Period]:
     """The time expressions and event scopes of a paragraph, in order, without bylines,
-    meeting dates and those inside a name or a figure."""
+    meeting dates and those inside a name, a quoted one too (“松剑4号”), or a figure."""
     scopes = _event_scopes(doc, text, paragraph)
     taken = [(e.start_char, e.end_char) for e in doc.ents] + [(s.start, s.end) for s in scopes]
     found = list(scopes)
     for match in TIME_EXPRESSION.finditer(text):
         start = match.start() + len(match.group()) - len(match.group().lstrip())
         end = match.end()
-        if any(s < end and start < e for s, e in taken) or NOT_PERIOD_AFTER.match(text[end : end + 30]):
+        if (
+            any(s < end and start < e for s, e in taken)
+            or NOT_PERIOD_AFTER.match(text[end : end + 30])
+            or in_quoted_name(text, start, end)
+        ):
             continue
         lead = text[clause_start(text, start) : start]
         sentence_lead = text[sentence_start(text, start) : start]

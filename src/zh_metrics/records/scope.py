@@ -33,6 +33,7 @@ from ..pipeline.vocabulary import (
     NAME_LIST_GLUE,
     NOT_CAMPAIGN_START,
     NOT_REPORTING_BODY,
+    OPENING_QUOTES,
     ORG_BODY_END,
     ORG_LEVELS,
     OTHER_DATA,
@@ -237,12 +238,14 @@ def set_going_here(set_going: list[tuple[Name, int, int]], start: int) -> Name |
 
 
 def running_campaign(
-    set_going: list[tuple[Name, int, int]], periods: list[Period], named: list[Name], start: int
+    text: str, set_going: list[tuple[Name, int, int]], periods: list[Period], named: list[Name], start: int
 ) -> Name | None:
     """The campaign a figure of this paragraph belongs to by the sentence that set it going:
-    its own sentence, or an earlier one while neither a calendar period nor another campaign
-    `named` has taken over since (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市
-    破获… and 开展“净岸”“青禾”等行动,破获… do not)."""
+    its own sentence, or an earlier one while nothing has taken over since — a calendar period
+    (开展“清链”行动。截至6月5日,破获… keeps it; 今年以来,全市破获… does not), any period
+    opening a new line (the text has moved on), another campaign `named`, or a quoted name
+    heading the figure's sentence (…;“净岸二号”案件12起: the items of a list under their own
+    names, found as campaigns or not)."""
     for name, at, sentence_end in reversed(set_going):
         if at >= start:
             continue
@@ -250,16 +253,23 @@ def running_campaign(
             return name
         if name.reach == "sentence":
             return None
-        taken_over = any(
-            sentence_end <= p.start < start and p.reach == "on" and CALENDAR_PERIOD.search(p.text)
-            for p in periods
-            if name.reach != "release"
-        ) or any(
-            other.paragraph == name.paragraph and sentence_end <= other.start < start and other.text != name.text
-            for other in named
+        taken_over = (
+            any(sentence_end <= p.start < start and p.reach == "on" and _ends_scope(text, p, name) for p in periods)
+            or any(
+                other.paragraph == name.paragraph and sentence_end <= other.start < start and other.text != name.text
+                for other in named
+            )
+            or text[sentence_start(text, start) : start].lstrip()[:1] in OPENING_QUOTES
         )
         return None if taken_over else name
     return None
+
+
+def _ends_scope(text: str, period: Period, campaign: Name) -> bool:
+    """Whether a period ends the scope of a campaign set going before it: one of the calendar,
+    unless the release was about the campaign, or any at the head of a new line."""
+    new_line = text[: period.start].rstrip(" \t\u3000").endswith("\n")
+    return new_line or (campaign.reach != "release" and bool(CALENDAR_PERIOD.search(period.text)))
 
 
 def wider_than_organisation(text: str, paragraph: int, figure_start: int, organisation: Name) -> bool:
