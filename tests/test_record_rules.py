@@ -251,7 +251,8 @@ def test_whole_document_carries_period_and_organisation_and_ends_campaign_scope(
     ]
     found = rows(nlp, *document)
     title, case, money, national = (found[f] for f in ("318起", "202起", "3.2亿元", "3000余起"))
-    assert (title.period, title.organisation, title.campaign) == ("上半年", "松川警方", None)
+    # 松川警方 by the body the document names for it
+    assert (title.period, title.organisation, title.campaign) == ("上半年", "松川市公安局", None)
     assert (case.period, case.organisation, case.campaign) == ("行动开展以来", "松川市公安局", "“清链”行动")
     # the campaign named in an earlier sentence, counted back from this paragraph's start
     assert case.campaign_start == document[1].index("“清链”")
@@ -307,6 +308,14 @@ def test_statistics_a_part_and_other_data_scope_their_own_sentence(nlp):
         "青禾县公安局",
         "松川市公安局",
     ]
+
+
+def test_a_places_police_written_as_a_class_is_the_body_the_document_names(nlp):
+    found = rows(nlp, "松川市公安局召开新闻发布会。今年以来,松川警方破获案件202起。")
+    assert found["202起"].organisation == "松川市公安局"
+    assert rows(nlp, "今年以来,松川警方破获案件202起。")["202起"].organisation == "松川警方"
+    both = rows(nlp, "松川省公安厅、松川市公安局召开新闻发布会。今年以来,松川警方破获案件202起。")
+    assert both["202起"].organisation == "松川警方"  # which of the two is unclear
 
 
 def test_a_national_body_speaks_for_national_figures(nlp):

@@ -512,6 +512,15 @@ CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|
 CALENDAR_PERIOD = re.compile(
     r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)|^(?:截至|截止).*年(?:底|末)$"
 )
+# a place's police, courts or procuratorates written as a class (汕头市公安机关, 松川警方,
+# 松川全市公安机关) stand for the body of that place the document names (松川市公安局): the class
+# words, and the heads of the body's name that may follow the place
+BODY_OF_CLASS = (
+    (("公安机关", "警方", "公安"), ("公安局", "公安厅")),
+    (("法院",), ("人民法院", "中级人民法院")),
+    (("检察机关", "检察院"), ("人民检察院",)),
+)
+PLACE_LEVEL_WORDS = ("", "市", "省", "县", "区", "州")
 # the level of a body by its name, and of a scope word: a figure whose sentence speaks for a
 # wider scope (全国共破获…) than the body carried to it (松川市公安局) is not that body's
 ORG_LEVELS = (

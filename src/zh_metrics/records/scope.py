@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from ..pipeline.names import is_generic_campaign
 from ..pipeline.vocabulary import (
+    BODY_OF_CLASS,
     CALENDAR_PERIOD,
     CAMPAIGN_RELEASE_AFTER,
     CAMPAIGN_RESULTS_AFTER,
@@ -41,11 +42,13 @@ from ..pipeline.vocabulary import (
     PARTY_GROUP,
     PENALTY_WORDS,
     PERSON_TITLE_AFTER,
+    PLACE_LEVEL_WORDS,
     PROVINCE,
     PROVINCE_NAME,
     RULE_MAKING_AFTER,
     SCOPE_BACK,
     SCOPE_LEVELS,
+    SCOPE_WORDS,
     SENTENCE_END,
     SOURCE_AFTER,
     SOURCE_BEFORE,
@@ -319,5 +322,26 @@ def mention_end(text: str, start: int, name: str) -> int | None:
 
 
 def fullest(name: str, names: list[str]) -> str:
-    """The fullest mention of a body in the document: 市公安局 → 松川市公安局."""
-    return max((other for other in names if other.endswith(name)), key=len, default=name)
+    """The fullest mention of a body in the document: 市公安局 → 松川市公安局, and a place's
+    police, court or procuratorate written as a class → that place's body where the document
+    names it (松川警方, 松川全市公安机关 → 松川市公安局; kept as written where the document names
+    none, or several: 松川市公安局 and 松川省公安厅 for 松川警方)."""
+    found = max((other for other in names if other.endswith(name)), key=len, default=name)
+    return found if found != name else _body_of_class(name, names) or name
+
+
+def _body_of_class(name: str, names: list[str]) -> str | None:
+    for classes, heads in BODY_OF_CLASS:
+        word = next((w for w in classes if name.endswith(w)), None)
+        if word is None:
+            continue
+        place = name[: -len(word)]
+        for scope in SCOPE_WORDS:
+            place = place.removesuffix(scope)
+        bodies = [
+            other
+            for other in names
+            if len(place) >= 2 and any(other == place + level + head for level in PLACE_LEVEL_WORDS for head in heads)
+        ]
+        return bodies[0] if len(set(bodies)) == 1 else None  # none named, or which is unclear
+    return None
