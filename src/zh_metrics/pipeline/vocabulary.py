@@ -466,7 +466,7 @@ BASE_BEFORE = re.compile(r"(?:比|较|与|同|和|由|相比|对比|比较)\s*$"
 BASE_PERIOD = re.compile(r"同期")
 # a part of the period in scope (其中,第二季度…) scopes its own sentence only
 PART_BEFORE = re.compile(r"其中\s*[,，]?\s*$")
-# a time expression in the object of a review (梳理出近五年来…案件75起,已破获37起;…) says which
+# a time expression in the object of a review (排查出近五年来积压案件318起,已破获35起;…) says which
 # cases were found, not the time of the work: it scopes its own sentence only
 OBJECT_PERIOD_BEFORE = re.compile(r"(?:梳理|排查|摸排|清理|清查|核查|起底|筛查|倒查)(?:出|了)?\s*$")
 # words that name the period already in scope rather than a new one (2021年,全年共…; 目前已…)
@@ -512,7 +512,7 @@ CAMPAIGN_TYPE_IN_SCOPE = re.compile(r"行动|专项|整治|斗争|会战|战役|
 CALENDAR_PERIOD = re.compile(
     r"^(?!截至|截止|到目前).*(?:年|季度|\d\s*月(?!\s*\d{1,2}\s*[日号])|月份|以来)|^(?:截至|截止).*年(?:底|末)$"
 )
-# a place's police, courts or procuratorates written as a class (汕头市公安机关, 松川警方,
+# a place's police, courts or procuratorates written as a class (青禾县公安机关, 松川警方,
 # 松川全市公安机关) stand for the body of that place the document names (松川市公安局): the class
 # words, and the heads of the body's name that may follow the place
 BODY_OF_CLASS = (
